@@ -1,0 +1,40 @@
+# vnrestore — the two set-up commands on a fresh machine are `make run` and `make test`;
+# both install what they need first (`make setup`).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SHARED ?= ../shared
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test bench models clean help
+
+help:
+	@echo "make setup   install system packages (tesseract) and the Python package in $(VENV)"
+	@echo "make run     restore the sample OCR document corpora/seeds/000_*.txt into out/"
+	@echo "make test    run the test suite"
+	@echo "make bench   accuracy and speed report in bench/report.md and bench/report.json"
+	@echo "make models  rebuild models/ from $(SHARED)/data and corpora/"
+
+$(STAMP): pyproject.toml
+	bash scripts/setup.sh "$(PYTHON)" "$(VENV)"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	mkdir -p out
+	$(VENV)/bin/vnrestore restore corpora/seeds/000_bb47239e4054faff.txt -o out/000_restored.txt
+	@echo "--- first lines of out/000_restored.txt ---"
+	@head -n 8 out/000_restored.txt
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) bench/run.py --shared $(SHARED) --out bench
+
+models: $(STAMP)
+	$(PY) scripts/build_models.py --shared $(SHARED) --out models
+
+clean:
+	rm -rf out .pytest_cache

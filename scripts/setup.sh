@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Install what vnrestore needs: Debian packages (if apt is there and they are missing)
+# and the Python package with its dependencies in a virtual environment.
+set -euo pipefail
+PYTHON="${1:-python3}"
+VENV="${2:-.venv}"
+
+need=()
+command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
+for lang in vie eng; do
+  if ! (command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx "$lang"); then
+    need+=("tesseract-ocr-$lang")
+  fi
+done
+fc-list 2>/dev/null | grep -qi "LiberationSerif" || need+=(fonts-liberation)
+if [ ${#need[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    echo "setup: installing ${need[*]}" >&2
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "setup: warning: please install ${need[*]} (no apt-get here)" >&2
+  fi
+fi
+
+if [ ! -x "$VENV/bin/python" ]; then
+  "$PYTHON" -m venv "$VENV"
+fi
+"$VENV/bin/python" -m pip install -q --upgrade pip
+"$VENV/bin/python" -m pip install -q -e ".[test]"

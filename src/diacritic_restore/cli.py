@@ -1,0 +1,174 @@
+"""The ``vnrestore`` command: a thin layer that parses options and calls the library.
+
+Every failure the user can act on is a :class:`~diacritic_restore.errors.VnrestoreError`
+carrying its exit code; :func:`main` is the one place that turns them into a one-line
+message and that code.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import InputError, QualityGateError, VnrestoreError
+
+EXIT_CODES = """Exit codes: 0 ok; 1 other error; 2 usage error; 3 bad input; 4 model missing or
+invalid; 5 below the quality bar (eval); 6 output not writable."""
+
+
+def _read_input(src: str) -> str:
+    from .files import decode_bytes, read_text
+
+    if src == "-":
+        return decode_bytes(sys.stdin.buffer.read(), "stdin")
+    return read_text(src)
+
+
+def _write_output(text: str, out: str | None) -> None:
+    from .files import write_text_atomic
+
+    if out is None or out == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        write_text_atomic(out, text)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
+@click.version_option(__version__, prog_name="vnrestore")
+def cli() -> None:
+    """Restore Vietnamese diacritics and repair OCR damage in Party and state documents."""
+
+
+@cli.command()
+@click.argument("source", default="-", metavar="[FILE|-]")
+@click.option("-o", "--output", "out", default=None, help="Write here (atomically) instead of stdout.")
+@click.option("--tone-style", type=click.Choice(["keep", "old", "new"]), default="keep", show_default=True,
+              help="Tone placement of restored words: keep the document's, old (hòa, thủy) or new (hoà, thuỷ).")
+@click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None,
+              help="Model folder (default: the project's models/ or $VNRESTORE_MODELS).")
+@click.option("--details", is_flag=True, help="Print JSON with every word's choice, alternatives and confidence.")
+def restore(source: str, out: str | None, tone_style: str, model_dir: str | None, details: bool) -> None:
+    """Restore FILE (or standard input) and print or write the clean NFC text."""
+    from .api import restore as do_restore
+    from .api import restore_detailed
+
+    text = _read_input(source)
+    if out is not None and source != "-" and Path(out).resolve() == Path(source).resolve():
+        raise InputError(f"{out}: refusing to overwrite the input file")
+    if details:
+        res = restore_detailed(text, tone_style=tone_style, model_dir=model_dir)  # type: ignore[arg-type]
+        _write_output(res.model_dump_json(indent=1) + "\n", out)
+    else:
+        _write_output(do_restore(text, tone_style=tone_style, model_dir=model_dir), out)  # type: ignore[arg-type]
+
+
+@cli.command(name="eval")
+@click.argument("hypothesis", metavar="HYP")
+@click.argument("reference", metavar="REF")
+@click.option("--min-syllable-accuracy", type=click.FloatRange(0, 1), default=None,
+              help="Exit 5 if syllable accuracy (at --level) is below this.")
+@click.option("--level", type=click.Choice(["exact", "style", "base"]), default="exact", show_default=True,
+              help="Which syllable accuracy the bar applies to (style: tone placement not counted).")
+@click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
+def eval_cmd(hypothesis: str, reference: str, min_syllable_accuracy: float | None, level: str, as_json: bool) -> None:
+    """Compare HYP with REF: CER, WER, syllable accuracy, diacritic error rate."""
+    from .evaluate import measure
+
+    res = measure(_read_input(hypothesis), _read_input(reference))
+    if as_json:
+        click.echo(res.model_dump_json(indent=1))
+    else:
+        click.echo(
+            f"syllables {res.ref_syllables}  accuracy exact {res.syllable_accuracy:.4f}  "
+            f"style-insensitive {res.syllable_accuracy_style:.4f}  no-diacritics {res.syllable_accuracy_base:.4f}\n"
+            f"CER {res.cer:.4f}  WER {res.wer:.4f}  diacritic error rate {res.diacritic_error_rate:.4f}"
+        )
+    if min_syllable_accuracy is not None:
+        acc = {"exact": res.syllable_accuracy, "style": res.syllable_accuracy_style,
+               "base": res.syllable_accuracy_base}[level]
+        if acc < min_syllable_accuracy:
+            raise QualityGateError(
+                f"syllable accuracy ({level}) {acc:.4f} is below the required {min_syllable_accuracy:.4f}"
+            )
+
+
+@cli.command()
+@click.argument("corpora", nargs=-1, required=True, metavar="CORPUS[:WEIGHT]...")
+@click.option("-o", "--output", "out", required=True, type=click.Path(file_okay=False),
+              help="Folder to write lexicon.tsv, lm.npz and channel.json into.")
+@click.option("--order", type=click.IntRange(2, 3), default=3, show_default=True)
+@click.option("--exclude", multiple=True, type=click.Path(), help="Text files to leave out (held-out).")
+@click.option("--ocr-pairs", type=click.Path(dir_okay=False), default=None,
+              help="TSV with truth and ocr columns to learn the OCR channel from (default: copy the current model's).")
+def train(corpora: tuple[str, ...], out: str, order: int, exclude: tuple[str, ...], ocr_pairs: str | None) -> None:
+    """Train a lexicon and n-gram LM on CORPUS files, folders or .tar.xz archives.
+
+    A weight after a colon counts that corpus several times (in-domain text is small).
+    """
+    from . import channel
+    from .corpus import Source, train as do_train
+    from .model import CHANNEL_FILE, default_model_dir
+
+    sources = [Source.parse(c) for c in corpora]
+    for s in sources:
+        if not s.path.exists():
+            raise InputError(f"{s.path}: no such file or folder")
+    outp = Path(out)
+    do_train(sources, outp, order=order, exclude=[Path(e) for e in exclude],
+             log=lambda m: click.echo(m, err=True))
+    if ocr_pairs:
+        rows = _read_pairs(Path(ocr_pairs))
+        channel.save(channel.learn_ocr(rows), outp / CHANNEL_FILE)
+    else:
+        src = default_model_dir() / CHANNEL_FILE
+        if not src.exists():
+            raise InputError(f"{src}: no channel model to copy; give --ocr-pairs")
+        channel.save(channel.load(src), outp / CHANNEL_FILE)
+    click.echo(f"wrote {outp}", err=True)
+
+
+def _read_pairs(path: Path) -> list[tuple[str, str]]:
+    from .files import read_text
+
+    lines = read_text(path).splitlines()
+    if not lines:
+        raise InputError(f"{path}: empty")
+    head = lines[0].split("\t")
+    if "truth" not in head or "ocr" not in head:
+        raise InputError(f"{path}: needs a header with 'truth' and 'ocr' columns")
+    ti, oi = head.index("truth"), head.index("ocr")
+    rows = []
+    for line in lines[1:]:
+        parts = line.split("\t")
+        if len(parts) == len(head):
+            rows.append((parts[ti], parts[oi]))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        cli.main(args=argv, prog_name="vnrestore", standalone_mode=False)
+    except VnrestoreError as exc:
+        click.echo(f"vnrestore: error: {exc.message}", err=True)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("vnrestore: aborted", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except BrokenPipeError:
+        return 1
+    except KeyboardInterrupt:
+        click.echo("vnrestore: interrupted", err=True)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

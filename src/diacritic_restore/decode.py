@@ -1,0 +1,359 @@
+"""Restoration: candidates per token, a lattice, and a Viterbi search over LM + channel.
+
+Data flow for one text: tokenise (keeping every character) → decide which tokens are
+words to restore and which pass through (numbers, document symbols, abbreviations,
+Roman numerals) → candidates with channel costs per word (cached per distinct token)
+→ one lattice for the whole text, cut into segments at punctuation → compiled Viterbi
+(``kernels``) → words re-cased and written back in place.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from . import kernels
+from .channel import Channel, OcrTable, Profile, estimate_profile
+from .lexicon import Lexicon
+from .lm import NgramModel
+from .normalize import BOS, EOS, NUM, NUMBER, PUNCT, SPACE, SYMBOL, UNK, WORD, Token, is_break, normalize_text, tokenize
+from .syllable import canonical, is_valid, restyle, skeleton, style_of
+
+StyleOption = Literal["keep", "old", "new"]
+
+_ROMAN_RE = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+# OCR forms of Roman numerals: I read as 1 or l (X111, XlV)
+_ROMAN_OCR_RE = re.compile(r"^[XVI][XVI1l]*[1l][XVI1l]*$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Decoder knobs (defaults tuned on held-out text, see bench/)."""
+
+    lm_weight: float = 1.0
+    max_candidates: int = 10
+    keep_cost_unk: float = 4.0  # leaving an unknown token as it is
+    keep_cost_bare: float = 10.0
+    keep_cost_digits: float = 6.0
+    keep_cost_invalid: float = 4.0
+    fuzzy_max_skeletons: int = 12
+    fuzzy_known_ocr: float = 0.5  # OCR share from which known words get fuzzy candidates
+    prune_margin: float = 14.0
+    skeleton_candidates: int = 24
+    prior_weight: float = 0.3
+    beam: float = 16.0
+
+
+@dataclass
+class Choice:
+    index: int  # token index in the tokenised text
+    original: str
+    output: str
+    alternatives: list[tuple[str, float]]  # (word, probability), best first
+    confidence: float
+
+
+class Restorer:
+    """A loaded model set; build once per process and reuse (it caches per token)."""
+
+    def __init__(self, lex: Lexicon, lm: NgramModel, table: OcrTable, settings: Settings | None = None):
+        if lm.vocab != lex.words:
+            raise ValueError("language model and lexicon were not built together")
+        self.lex = lex
+        self.lm = lm
+        self.table = table
+        self.settings = settings or Settings()
+        idx = lex.index
+        self.bos, self.eos, self.num, self.unk = idx[BOS], idx[EOS], idx[NUM], idx[UNK]
+        # numba tables
+        self.lp1 = lm.logp[1].astype(np.float32)
+        self.bow1 = lm.bow[1].astype(np.float32)
+        self.t2k, self.t2v, self.sh2 = kernels.build_table(lm.keys[2])
+        self.t3k, self.t3v, self.sh3 = kernels.build_table(lm.keys[3])
+        self.lp2 = lm.logp[2].astype(np.float32)
+        self.bow2 = lm.bow[2].astype(np.float32)
+        self.lp3 = lm.logp[3].astype(np.float32)
+        # skeletons by length, for the fuzzy search of damaged tokens
+        skel_count: Counter[str] = Counter()
+        for w, c in zip(lex.words, lex.counts):
+            if not w.startswith("<"):
+                skel_count[skeleton(w)] += c + 1
+        self.skel_count = skel_count
+        by_len: dict[int, list[str]] = {}
+        for s in sorted(skel_count):
+            by_len.setdefault(len(s), []).append(s)
+        self.skel_by_len = by_len
+        self._cand_cache: dict[tuple[str, Profile], tuple[tuple[int, ...], tuple[float, ...]]] = {}
+        self._skel_cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    # ----------------------------------------------------------- candidates
+
+    def _fuzzy_skeletons(self, skel: str) -> list[str]:
+        n = len(skel)
+        maxd = 1 if n <= 2 else 2
+        pool: list[str] = []
+        for L in range(max(1, n - maxd), n + maxd + 1):
+            pool.extend(self.skel_by_len.get(L, ()))
+        hits = process.extract(skel, pool, scorer=Levenshtein.distance, score_cutoff=maxd, limit=None)
+        hits.sort(key=lambda h: (h[1], -self.skel_count[h[0]]))
+        return [h[0] for h in hits[: self.settings.fuzzy_max_skeletons]]
+
+    def _skeleton_costs(self, skel: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Ids of the syllables written ``skel`` and their (clean, ocr) costs when they
+        are observed as bare ``skel`` (the strip channel costs nothing then)."""
+        hit = self._skel_cache.get(skel)
+        if hit is None:
+            ids = self.lex.by_skeleton.get(skel, ())[: self.settings.skeleton_candidates]
+            chan = Channel(self.table, Profile(1.0, 0.0, 0.0))
+            comps = [chan.component_costs(skel, self.lex.words[i]) for i in ids]
+            hit = (
+                np.asarray(ids, dtype=np.int64),
+                np.asarray([c[0] for c in comps], dtype=np.float64),
+                np.asarray([c[2] for c in comps], dtype=np.float64),
+            )
+            self._skel_cache[skel] = hit
+        return hit
+
+    def _doubt_known(self, profile: Profile) -> bool:
+        """In an English-OCR text a real syllable may still be the wrong one
+        (``Séc`` for ``Sóc``), so look further than its own letters."""
+        return profile.ocr >= self.settings.fuzzy_known_ocr
+
+    def _keep_cost(self, obs: str, bare: bool, skel: str, valid: bool, profile: Profile) -> float:
+        """Cost of leaving an unknown token as it is.
+
+        Cheap for junk and foreign words in a clean text; dear for letters that spell
+        known syllables once marks are added (stripped text), for letters mixed with
+        digits (never a word) and for non-syllables in an OCR'd text (damaged words).
+        """
+        st = self.settings
+        cost = st.keep_cost_unk
+        if bare and skel in self.lex.by_skeleton:
+            cost += st.keep_cost_bare * profile.strip
+        if not obs.isalpha() and not obs.isdigit():
+            cost += st.keep_cost_digits
+        if not valid:
+            cost += st.keep_cost_invalid * profile.ocr
+        return cost
+
+    def candidates(self, obs: str, profile: Profile, number: bool = False) -> tuple[tuple[int, ...], tuple[float, ...]]:
+        """Candidate syllable ids for a lower-case observed token, with channel costs."""
+        key = (obs, profile)
+        hit = self._cand_cache.get(key)
+        if hit is not None:
+            return hit
+        lex = self.lex
+        st = self.settings
+        skel = skeleton(obs)
+        valid = is_valid(obs)
+        known = valid and canonical(obs) in lex.index
+        bare = skel == obs and not number
+        scored: list[tuple[float, float, int]] = []
+        if bare and skel in lex.by_skeleton:
+            # marks lost: every syllable with these letters, costs from the cache
+            ids, c_clean, c_ocr = self._skeleton_costs(skel)
+            lw = np.log(np.maximum([profile.clean, profile.strip, profile.ocr], 1e-9))
+            comp = np.stack([lw[0] - c_clean, np.full(len(ids), lw[1]), lw[2] - c_ocr])
+            m = comp.max(axis=0)
+            costs = -(m + np.log(np.exp(comp - m).sum(axis=0)))
+            keys = costs - st.prior_weight * self.lp1[ids]
+            scored = list(zip(keys.tolist(), costs.tolist(), ids.tolist()))
+            damaged = profile.ocr >= 0.3 and (not known or self._doubt_known(profile))
+        else:
+            chan = Channel(self.table, profile)
+            cand: dict[int, None] = {}
+            if number:
+                scored.append((0.5, 0.5, self.num))
+            else:
+                for i in lex.by_skeleton.get(skel, ())[: st.skeleton_candidates]:
+                    cand[i] = None
+            damaged = (not known and (profile.ocr >= 0.3 or not valid)) or (
+                profile.ocr >= 0.3 and self._doubt_known(profile))
+            if number and profile.ocr >= 0.5:
+                damaged = True
+            if damaged:
+                for s in self._fuzzy_skeletons(skel):
+                    for i in lex.by_skeleton.get(s, ())[:8]:
+                        cand[i] = None
+            for i in cand:
+                w = lex.words[i]
+                cost = chan.cost(obs, w)
+                alt = restyle(w, "old")
+                if alt != w:
+                    cost = min(cost, chan.cost(obs, alt))
+                scored.append((cost - st.prior_weight * float(self.lp1[i]), cost, i))
+        if bare and damaged:
+            chan = Channel(self.table, profile)
+            have = {i for _, _, i in scored}
+            for s in self._fuzzy_skeletons(skel):
+                if s == skel:
+                    continue
+                for i in lex.by_skeleton.get(s, ())[:8]:
+                    if i in have:
+                        continue
+                    cost = chan.cost(obs, lex.words[i])
+                    scored.append((cost - st.prior_weight * float(self.lp1[i]), cost, i))
+        if not number and not known:
+            scored.append((self._keep_cost(obs, bare, skel, valid, profile),) * 2 + (self.unk,))
+        scored.sort()
+        if scored:
+            best = scored[0][0]
+            scored = [o for o in scored if o[0] <= best + st.prune_margin]
+        scored = scored[: st.max_candidates]
+        res = (tuple(o[2] for o in scored), tuple(o[1] for o in scored))
+        if len(self._cand_cache) > 200_000:
+            self._cand_cache.clear()
+        self._cand_cache[key] = res
+        return res
+
+    # ------------------------------------------------------------- decoding
+
+    def restore_tokens(
+        self, text: str, tone_style: StyleOption = "keep", profile: Profile | None = None
+    ) -> tuple[list[Token], list[Choice | None], Profile]:
+        text = normalize_text(text)
+        toks = tokenize(text)
+        words = [t.text for t in toks if t.kind == WORD]
+        if profile is None:
+            profile = estimate_profile(words)
+        style = _document_style(words) if tone_style == "keep" else tone_style
+        caps_lines = _caps_lines(text, toks)
+
+        # positions of the lattice: (token index or -1, ids, costs, segment start)
+        cstart: list[int] = []
+        cend: list[int] = []
+        cid: list[int] = []
+        ccost: list[float] = []
+        segstart: list[bool] = []
+        pos_tok: list[int] = []
+        new_seg = True
+        line = 0
+        for ti, tok in enumerate(toks):
+            kind = tok.kind
+            if kind == SPACE:
+                line += tok.text.count("\n")
+            if is_break(tok):
+                new_seg = True
+                continue
+            if kind in (SPACE, PUNCT):
+                continue
+            if kind == WORD and not self._passthrough(tok.text, caps_lines[line]):
+                ids, costs = self.candidates(tok.text.lower(), profile)
+                if not ids:
+                    ids, costs = (self.unk,), (0.0,)
+            elif kind == NUMBER or (kind == WORD and tok.text.isdigit()):
+                num_ok = profile.ocr >= 0.5 and len(tok.text) <= 3 and tok.text.isdigit()
+                if num_ok:
+                    ids, costs = self.candidates(tok.text, profile, number=True)
+                else:
+                    ids, costs = (self.num,), (0.0,)
+            else:
+                ids, costs = (self.unk,), (0.0,)
+            cstart.append(len(cid))
+            cid.extend(ids)
+            ccost.extend(costs)
+            cend.append(len(cid))
+            segstart.append(new_seg)
+            pos_tok.append(ti)
+            new_seg = False
+
+        choices: list[Choice | None] = [None] * len(toks)
+        if not cstart:
+            return toks, choices, profile
+        a_cs = np.asarray(cstart, dtype=np.int64)
+        a_ce = np.asarray(cend, dtype=np.int64)
+        a_id = np.asarray(cid, dtype=np.int64)
+        a_cc = np.asarray(ccost, dtype=np.float64)
+        a_ss = np.asarray(segstart, dtype=np.bool_)
+        choice = np.zeros(len(cstart), dtype=np.int64)
+        alts = np.zeros(len(cid), dtype=np.float64)
+        kernels.viterbi(
+            a_cs, a_ce, a_id, a_cc, a_ss, self.bos, self.eos, self.settings.lm_weight, self.settings.beam,
+            self.lp1, self.bow1, self.t2k, self.t2v, self.sh2, self.lp2, self.bow2,
+            self.t3k, self.t3v, self.sh3, self.lp3, choice, alts,
+        )
+        words_list = self.lex.words
+        for p, ti in enumerate(pos_tok):
+            s, e = cstart[p], cend[p]
+            if e - s == 1 and cid[s] in (self.unk, self.num):
+                continue
+            tok = toks[ti]
+            k = s + int(choice[p])
+            wid = cid[k]
+            sc = alts[s:e]
+            m = sc.max()
+            probs = np.exp(sc - m)
+            probs /= probs.sum()
+            order = np.argsort(-probs)
+            alternatives = [
+                (tok.text if cid[s + j] in (self.unk, self.num) else words_list[cid[s + j]], float(probs[j]))
+                for j in order[:5]
+            ]
+            if wid in (self.unk, self.num):
+                out = tok.text
+            else:
+                out = _recase(_styled(words_list[wid], tok.text, style), tok.text)
+            choices[ti] = Choice(ti, tok.text, out, alternatives, float(probs[int(choice[p])]))
+        return toks, choices, profile
+
+    def restore(self, text: str, tone_style: StyleOption = "keep") -> str:
+        toks, choices, _ = self.restore_tokens(text, tone_style)
+        return "".join(c.output if c is not None else t.text for t, c in zip(toks, choices))
+
+    def _passthrough(self, word: str, caps_line: bool) -> bool:
+        """Abbreviations, Roman numerals and codes are kept as written."""
+        if word.isupper() and len(word) >= 2:
+            if _ROMAN_RE.match(word) and not caps_line:
+                return True
+            if not is_valid(word.lower()) and not any(ch.isdigit() for ch in word):
+                # UBND, HĐND: not a syllable in any reading
+                return not self.lex.by_skeleton.get(skeleton(word)) or not caps_line
+        if len(word) == 1 and word in "IVX" and not caps_line:
+            return True
+        if _ROMAN_OCR_RE.match(word) and not word.isdigit():
+            return True
+        return False
+
+
+def _document_style(words: list[str]) -> Literal["old", "new"]:
+    votes: Counter[str] = Counter()
+    for w in words:
+        s = style_of(w)
+        if s:
+            votes[s] += 1
+    return "old" if votes["old"] > votes["new"] else "new"
+
+
+def _styled(word: str, original: str, style: str) -> str:
+    """The chosen syllable in the document's style; an unchanged word keeps its own."""
+    if canonical(original) == word:
+        return original.lower()
+    return restyle(word, style)  # type: ignore[arg-type]
+
+
+def _recase(word: str, original: str) -> str:
+    """Give the restored word the original's capitalisation (lower, Title or ALL-CAPS);
+    digits in a damaged word (``S6``) say nothing about case."""
+    letters = [c for c in original if c.isalpha()]
+    if len(letters) >= 2 and all(c.isupper() for c in letters):
+        return word.upper()
+    if original[:1].isupper() or (original[:1].isdigit() and letters and letters[0].isupper()):
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def _caps_lines(text: str, toks: list[Token]) -> list[bool]:
+    """Per line: is it an ALL-CAPS heading (most of its letters upper case)?"""
+    out = []
+    for line in text.split("\n"):
+        letters = [c for c in line if c.isalpha()]
+        up = sum(c.isupper() for c in letters)
+        out.append(bool(letters) and up >= 0.7 * len(letters))
+    return out

@@ -1,0 +1,98 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from diacritic_restore.cli import main
+
+from conftest import FIXTURES
+
+
+def run(args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "diacritic_restore.cli", *args], input=stdin,
+                          capture_output=True, text=True)
+
+
+def test_restore_stdin_to_stdout():
+    p = run(["restore", "-"], "ket nap dang vien")
+    assert p.returncode == 0 and p.stdout == "kết nạp đảng viên"
+
+
+def test_restore_file_to_output_atomically(tmp_path):
+    src = tmp_path / "in.txt"
+    src.write_text("cong tac ket nap dang vien\n", encoding="utf-8")
+    before = src.read_bytes()
+    out = tmp_path / "out.txt"
+    assert main(["restore", str(src), "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == "công tác kết nạp đảng viên\n"
+    assert src.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_details_json():
+    p = run(["restore", "--details"], "ket nap")
+    doc = json.loads(p.stdout)
+    assert doc["text"] == "kết nạp" and doc["tokens"][0]["alternatives"]
+
+
+def test_missing_file_is_one_line_error():
+    p = run(["restore", "/nonexistent/x.txt"])
+    assert p.returncode == 3
+    assert p.stderr.strip() == "vnrestore: error: /nonexistent/x.txt: no such file"
+
+
+def test_binary_input_is_refused(tmp_path):
+    b = tmp_path / "scan.bin"
+    b.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    p = run(["restore", str(b)])
+    assert p.returncode == 3 and "binary data" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_not_utf8_is_refused(tmp_path):
+    b = tmp_path / "legacy.txt"
+    b.write_bytes("Đảng".encode("utf-16-le")[:3] + b"\xff\xfe\xfa")
+    p = run(["restore", str(b)])
+    assert p.returncode == 3 and "Traceback" not in p.stderr
+
+
+def test_refuses_to_overwrite_input(tmp_path):
+    src = tmp_path / "in.txt"
+    src.write_text("ket nap", encoding="utf-8")
+    p = run(["restore", str(src), "-o", str(src)])
+    assert p.returncode == 3 and src.read_text(encoding="utf-8") == "ket nap"
+
+
+def test_unwritable_output_folder(tmp_path):
+    src = tmp_path / "in.txt"
+    src.write_text("ket nap", encoding="utf-8")
+    p = run(["restore", str(src), "-o", str(tmp_path / "no" / "such" / "out.txt")])
+    assert p.returncode == 6 and "does not exist" in p.stderr
+
+
+def test_eval_gate(tmp_path):
+    ref = next(FIXTURES.glob("001_*.txt"))
+    p = run(["eval", str(ref), str(ref), "--min-syllable-accuracy", "0.99"])
+    assert p.returncode == 0 and "accuracy exact 1.0000" in p.stdout
+    hyp = tmp_path / "hyp.txt"
+    from diacritic_restore.evaluate import strip_diacritics
+
+    hyp.write_text(strip_diacritics(ref.read_text(encoding="utf-8")), encoding="utf-8")
+    p = run(["eval", str(hyp), str(ref), "--min-syllable-accuracy", "0.9"])
+    assert p.returncode == 5 and "below the required 0.9000" in p.stderr
+    p = run(["eval", str(hyp), str(ref), "--json"])
+    assert json.loads(p.stdout)["syllable_accuracy_base"] == 1.0
+
+
+def test_unknown_option_is_usage_error():
+    p = run(["restore", "--frobnicate"])
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+
+
+def test_train_small_corpus(tmp_path):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text((FIXTURES / next(FIXTURES.glob("001_*.txt")).name).read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "m"
+    assert main(["train", f"{corpus}:2", "-o", str(out)]) == 0
+    assert {p.name for p in out.iterdir()} == {"lexicon.tsv", "lm.npz", "channel.json"}
+    p = run(["restore", "--model", str(out)], "ket nap dang vien")
+    assert p.returncode == 0 and p.stdout == "kết nạp đảng viên"
