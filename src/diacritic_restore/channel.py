@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
+import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from .normalize import tokenize, WORD
@@ -222,64 +223,113 @@ def estimate_profile(words: Iterable[str]) -> Profile:
 # ------------------------------------------------------------------------ the model
 
 
-class Channel:
-    """Channel costs for one profile; ``cost(observed, intended)`` is -log P(o | c)."""
+CLEAN, STRIP, OCR = 0, 1, 2
+_BIG = 30.0
 
-    def __init__(self, table: OcrTable, profile: Profile):
+
+class Alphabet:
+    """Characters to small integers for the compiled edit distance (0 = unknown)."""
+
+    def __init__(self, chars: Iterable[str]):
+        extra = "0123456789abcdefghijklmnopqrstuvwxyz@&¢©®°|!'\"$%()*+,-./:;<=>?[]^_`{}~"
+        self.chars = ["\0"] + sorted(set(chars) | set(extra))
+        self.index = {c: i for i, c in enumerate(self.chars)}
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+    def encode(self, word: str) -> "np.ndarray":
+        get = self.index.get
+        return np.fromiter((get(c, 0) for c in word), dtype=np.int64, count=len(word))
+
+
+@dataclass
+class CostTables:
+    """Per component (clean, strip, ocr): keep[t], sub[t, o], delete[t], insert[o]."""
+
+    keep: "np.ndarray"
+    sub: "np.ndarray"
+    delete: "np.ndarray"
+    insert: "np.ndarray"
+
+
+def build_cost_tables(table: OcrTable, alpha: Alphabet) -> CostTables:
+    """Dense cost arrays of the three channel components over an alphabet.
+
+    clean: the text layer is right; dropping a mark costs 6, changing one 7, any letter
+    edit 14.  strip: marks vanish for free, nothing else happens.  ocr: learned.
+    """
+    A = len(alpha)
+    keep = np.zeros((3, A))
+    sub = np.zeros((3, A, A))
+    dele = np.zeros((3, A))
+    ins = np.zeros((3, A))
+    chars = alpha.chars
+    bases = [base_char(c) if i else "" for i, c in enumerate(chars)]
+    marked = np.array([i > 0 and bases[i] != c for i, c in enumerate(chars)])
+    for t in range(A):
+        tc = chars[t]
+        keep[CLEAN, t] = 0.0025
+        keep[STRIP, t] = _BIG if marked[t] else 0.0
+        keep[OCR, t] = table.keep.get(tc, table.default_keep)
+        dele[CLEAN, t] = 14.0
+        dele[STRIP, t] = _BIG
+        dele[OCR, t] = table.delete.get(tc, table.default_delete)
+        ins[CLEAN, t] = 14.0
+        ins[STRIP, t] = _BIG
+        ins[OCR, t] = table.insert.get(tc, table.default_insert)
+        for o in range(A):
+            oc = chars[o]
+            if t and o and bases[t] == bases[o]:
+                sub[CLEAN, t, o] = 6.0 if oc == bases[t] else 7.0
+                sub[STRIP, t, o] = 0.0 if oc == bases[t] else _BIG
+            else:
+                sub[CLEAN, t, o] = 14.0
+                sub[STRIP, t, o] = _BIG
+            sub[OCR, t, o] = table.sub_cost(tc, oc) if t and o else table.default_sub_letter
+    return CostTables(keep, sub, dele, ins)
+
+
+class Channel:
+    """Channel costs for one profile; ``cost(observed, intended)`` is -log P(o | c).
+
+    The cost is a weighted edit distance per component (compiled, ``kernels``), mixed
+    by the document's profile weights; an intended syllable is scored in both tone
+    placements and the cheaper one counts.
+    """
+
+    def __init__(self, table: OcrTable, profile: Profile, alpha: Alphabet | None = None,
+                 tables: CostTables | None = None):
+        from .syllable import restyle
+
         self.table = table
         self.profile = profile
-        self._logw = (
-            math.log(max(profile.clean, 1e-9)),
-            math.log(max(profile.strip, 1e-9)),
-            math.log(max(profile.ocr, 1e-9)),
-        )
-
-    def component_costs(self, o: str, c: str) -> tuple[float, float, float]:
-        """(clean, strip, ocr) costs of reading intended ``c`` as observed ``o``."""
-        if o == c:
-            tk = self.table.keep
-            ocr = sum(tk.get(ch, self.table.default_keep) for ch in c)
-            strip = 0.0 if skeleton(c) == c else 30.0
-            return 0.01 * len(c), strip, ocr
-        t = self.table
-        clean = 0.0
-        strip = 0.0
-        ocr = 0.0
-        changed = set()
-        for op in Levenshtein.editops(c, o):
-            if op.tag == "replace":
-                a, b = c[op.src_pos], o[op.dest_pos]
-                changed.add(op.src_pos)
-                ocr += t.sub_cost(a, b)
-                if base_char(a) == b:
-                    clean += 6.0
-                elif base_char(a) == base_char(b):
-                    clean += 7.0
-                    strip += 30.0
-                else:
-                    clean += 14.0
-                    strip += 30.0
-            elif op.tag == "delete":
-                a = c[op.src_pos]
-                changed.add(op.src_pos)
-                ocr += t.delete.get(a, t.default_delete)
-                clean += 14.0
-                strip += 30.0
-            else:
-                ocr += t.insert.get(o[op.dest_pos], t.default_insert)
-                clean += 14.0
-                strip += 30.0
-        for i, ch in enumerate(c):
-            if i not in changed:
-                ocr += t.keep.get(ch, t.default_keep)
-                if base_char(ch) != ch:
-                    strip += 30.0  # a stripped text keeps no marks
-        return clean, strip, ocr
+        self.alpha = alpha or Alphabet(_ALL_LETTERS)
+        self.tables = tables or build_cost_tables(table, self.alpha)
+        self.logw = np.log(np.maximum([profile.clean, profile.strip, profile.ocr], 1e-9))
+        self._restyle = restyle
 
     def cost(self, o: str, c: str) -> float:
-        a, b, d = self.component_costs(o, c)
-        w0, w1, w2 = self._logw
-        # log-sum-exp of the weighted components
-        xs = (w0 - a, w1 - b, w2 - d)
-        m = max(xs)
-        return -(m + math.log(sum(math.exp(x - m) for x in xs)))
+        return float(self.costs(o, [c])[0])
+
+    def costs(self, o: str, words: Sequence[str]) -> "np.ndarray":
+        from . import kernels
+
+        enc = self.alpha.encode
+        ws = [enc(w) for w in words]
+        alts = [enc(self._restyle(w, "old")) if self._restyle(w, "old") != w else np.zeros(0, np.int64) for w in words]
+        woff = np.zeros(len(words) + 1, dtype=np.int64)
+        aoff = np.zeros(len(words) + 1, dtype=np.int64)
+        woff[1:] = np.cumsum([len(w) for w in ws])
+        aoff[1:] = np.cumsum([len(a) for a in alts])
+        wch = np.concatenate(ws) if ws else np.zeros(0, np.int64)
+        ach = np.concatenate(alts) if alts else np.zeros(0, np.int64)
+        out = np.zeros(len(words))
+        t = self.tables
+        kernels.channel_costs(enc(o), np.arange(len(words), dtype=np.int64), woff, wch, aoff, ach,
+                              self.logw, t.keep, t.sub, t.delete, t.insert, out)
+        return out
+
+
+_ALL_LETTERS = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ" \
+    "fjwzäëïöüåæçñøœß"

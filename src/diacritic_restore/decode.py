@@ -20,7 +20,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from . import kernels
-from .channel import Channel, OcrTable, Profile, estimate_profile
+from .channel import Alphabet, OcrTable, Profile, build_cost_tables, estimate_profile
 from .lexicon import Lexicon
 from .lm import NgramModel
 from .normalize import BOS, EOS, NUM, NUMBER, PUNCT, SPACE, SYMBOL, UNK, WORD, Token, is_break, normalize_text, tokenize
@@ -38,7 +38,7 @@ class Settings:
     """Decoder knobs (defaults tuned on held-out text, see bench/)."""
 
     lm_weight: float = 1.0
-    max_candidates: int = 10
+    max_candidates: int = 20
     keep_cost_unk: float = 4.0  # leaving an unknown token as it is
     keep_cost_bare: float = 10.0
     keep_cost_digits: float = 6.0
@@ -47,8 +47,10 @@ class Settings:
     fuzzy_known_ocr: float = 0.5  # OCR share from which known words get fuzzy candidates
     prune_margin: float = 14.0
     skeleton_candidates: int = 24
+    fuzzy_per_skeleton: int = 8
+    number_cost: float = 0.5
     prior_weight: float = 0.3
-    beam: float = 16.0
+    beam: float = 11.0
 
 
 @dataclass
@@ -75,11 +77,11 @@ class Restorer:
         # numba tables
         self.lp1 = lm.logp[1].astype(np.float32)
         self.bow1 = lm.bow[1].astype(np.float32)
-        self.t2k, self.t2v, self.sh2 = kernels.build_table(lm.keys[2])
-        self.t3k, self.t3v, self.sh3 = kernels.build_table(lm.keys[3])
-        self.lp2 = lm.logp[2].astype(np.float32)
-        self.bow2 = lm.bow[2].astype(np.float32)
-        self.lp3 = lm.logp[3].astype(np.float32)
+        k2, k3 = lm.keys[2], lm.keys[3]
+        has_children = np.isin(k2, np.unique(k3 >> 16)).astype(np.float64)
+        self.t2, self.sh2 = kernels.build_table(
+            k2, np.stack([lm.logp[2], lm.bow[2], has_children], axis=1).astype(np.float64))
+        self.t3, self.sh3 = kernels.build_table(k3, lm.logp[3].astype(np.float64)[:, None])
         # skeletons by length, for the fuzzy search of damaged tokens
         skel_count: Counter[str] = Counter()
         for w, c in zip(lex.words, lex.counts):
@@ -90,36 +92,42 @@ class Restorer:
         for s in sorted(skel_count):
             by_len.setdefault(len(s), []).append(s)
         self.skel_by_len = by_len
+        self._pools: dict[int, list[str]] = {}
         self._cand_cache: dict[tuple[str, Profile], tuple[tuple[int, ...], tuple[float, ...]]] = {}
-        self._skel_cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        # every lexicon word as character codes, in both tone placements, for the
+        # compiled channel
+        letters = set("".join(lex.words)) | set("".join(restyle(w, "old") for w in lex.words))
+        self.alpha = Alphabet(letters | set(table.keep) | set(table.insert))
+        self.cost_tables = build_cost_tables(table, self.alpha)
+        words = [self.alpha.encode(w if not w.startswith("<") else "") for w in lex.words]
+        alts = []
+        for w in lex.words:
+            a = restyle(w, "old") if not w.startswith("<") else w
+            alts.append(self.alpha.encode(a) if a != w else np.zeros(0, np.int64))
+        self.woff = np.zeros(len(words) + 1, dtype=np.int64)
+        self.woff[1:] = np.cumsum([len(w) for w in words])
+        self.wchars = np.concatenate(words)
+        self.aoff = np.zeros(len(alts) + 1, dtype=np.int64)
+        self.aoff[1:] = np.cumsum([len(a) for a in alts])
+        self.achars = np.concatenate(alts) if self.aoff[-1] else np.zeros(1, np.int64)
 
     # ----------------------------------------------------------- candidates
 
     def _fuzzy_skeletons(self, skel: str) -> list[str]:
+        """Known skeletons within a small edit distance, nearest and most frequent first."""
         n = len(skel)
         maxd = 1 if n <= 2 else 2
-        pool: list[str] = []
-        for L in range(max(1, n - maxd), n + maxd + 1):
-            pool.extend(self.skel_by_len.get(L, ()))
-        hits = process.extract(skel, pool, scorer=Levenshtein.distance, score_cutoff=maxd, limit=None)
-        hits.sort(key=lambda h: (h[1], -self.skel_count[h[0]]))
-        return [h[0] for h in hits[: self.settings.fuzzy_max_skeletons]]
-
-    def _skeleton_costs(self, skel: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Ids of the syllables written ``skel`` and their (clean, ocr) costs when they
-        are observed as bare ``skel`` (the strip channel costs nothing then)."""
-        hit = self._skel_cache.get(skel)
-        if hit is None:
-            ids = self.lex.by_skeleton.get(skel, ())[: self.settings.skeleton_candidates]
-            chan = Channel(self.table, Profile(1.0, 0.0, 0.0))
-            comps = [chan.component_costs(skel, self.lex.words[i]) for i in ids]
-            hit = (
-                np.asarray(ids, dtype=np.int64),
-                np.asarray([c[0] for c in comps], dtype=np.float64),
-                np.asarray([c[2] for c in comps], dtype=np.float64),
-            )
-            self._skel_cache[skel] = hit
-        return hit
+        pool = self._pools.get(n)
+        if pool is None:
+            pool = []
+            for L in range(max(1, n - maxd), n + maxd + 1):
+                pool.extend(self.skel_by_len.get(L, ()))
+            self._pools[n] = pool
+        limit = self.settings.fuzzy_max_skeletons
+        hits = process.extract(skel, pool, scorer=Levenshtein.distance, score_cutoff=maxd, limit=limit * 4)
+        count = self.skel_count
+        hits.sort(key=lambda h: (h[1], -count[h[0]]))
+        return [h[0] for h in hits[:limit]]
 
     def _doubt_known(self, profile: Profile) -> bool:
         """In an English-OCR text a real syllable may still be the wrong one
@@ -155,53 +163,34 @@ class Restorer:
         valid = is_valid(obs)
         known = valid and canonical(obs) in lex.index
         bare = skel == obs and not number
+        cand: dict[int, None] = {}
+        if not number:
+            for i in lex.by_skeleton.get(skel, ())[: st.skeleton_candidates]:
+                cand[i] = None
+        damaged = not known and (profile.ocr >= 0.3 or not cand or (not valid and not bare))
+        if profile.ocr >= 0.3 and self._doubt_known(profile):
+            damaged = True
+        if number and profile.ocr >= 0.5:
+            damaged = True
+        if damaged:
+            for s in self._fuzzy_skeletons(skel):
+                for i in lex.by_skeleton.get(s, ())[: st.fuzzy_per_skeleton]:
+                    cand[i] = None
         scored: list[tuple[float, float, int]] = []
-        if bare and skel in lex.by_skeleton:
-            # marks lost: every syllable with these letters, costs from the cache
-            ids, c_clean, c_ocr = self._skeleton_costs(skel)
-            lw = np.log(np.maximum([profile.clean, profile.strip, profile.ocr], 1e-9))
-            comp = np.stack([lw[0] - c_clean, np.full(len(ids), lw[1]), lw[2] - c_ocr])
-            m = comp.max(axis=0)
-            costs = -(m + np.log(np.exp(comp - m).sum(axis=0)))
+        if cand:
+            ids = np.fromiter(cand, dtype=np.int64, count=len(cand))
+            costs = np.empty(len(ids))
+            t = self.cost_tables
+            logw = np.log(np.maximum([profile.clean, profile.strip, profile.ocr], 1e-9))
+            kernels.channel_costs(self.alpha.encode(obs), ids, self.woff, self.wchars, self.aoff,
+                                  self.achars, logw, t.keep, t.sub, t.delete, t.insert, costs)
             keys = costs - st.prior_weight * self.lp1[ids]
             scored = list(zip(keys.tolist(), costs.tolist(), ids.tolist()))
-            damaged = profile.ocr >= 0.3 and (not known or self._doubt_known(profile))
-        else:
-            chan = Channel(self.table, profile)
-            cand: dict[int, None] = {}
-            if number:
-                scored.append((0.5, 0.5, self.num))
-            else:
-                for i in lex.by_skeleton.get(skel, ())[: st.skeleton_candidates]:
-                    cand[i] = None
-            damaged = (not known and (profile.ocr >= 0.3 or not valid)) or (
-                profile.ocr >= 0.3 and self._doubt_known(profile))
-            if number and profile.ocr >= 0.5:
-                damaged = True
-            if damaged:
-                for s in self._fuzzy_skeletons(skel):
-                    for i in lex.by_skeleton.get(s, ())[:8]:
-                        cand[i] = None
-            for i in cand:
-                w = lex.words[i]
-                cost = chan.cost(obs, w)
-                alt = restyle(w, "old")
-                if alt != w:
-                    cost = min(cost, chan.cost(obs, alt))
-                scored.append((cost - st.prior_weight * float(self.lp1[i]), cost, i))
-        if bare and damaged:
-            chan = Channel(self.table, profile)
-            have = {i for _, _, i in scored}
-            for s in self._fuzzy_skeletons(skel):
-                if s == skel:
-                    continue
-                for i in lex.by_skeleton.get(s, ())[:8]:
-                    if i in have:
-                        continue
-                    cost = chan.cost(obs, lex.words[i])
-                    scored.append((cost - st.prior_weight * float(self.lp1[i]), cost, i))
-        if not number and not known:
-            scored.append((self._keep_cost(obs, bare, skel, valid, profile),) * 2 + (self.unk,))
+        if number:
+            scored.append((st.number_cost, st.number_cost, self.num))
+        elif not known:
+            k = self._keep_cost(obs, bare, skel, valid, profile)
+            scored.append((k, k, self.unk))
         scored.sort()
         if scored:
             best = scored[0][0]
@@ -216,7 +205,8 @@ class Restorer:
     # ------------------------------------------------------------- decoding
 
     def restore_tokens(
-        self, text: str, tone_style: StyleOption = "keep", profile: Profile | None = None
+        self, text: str, tone_style: StyleOption = "keep", profile: Profile | None = None,
+        detailed: bool = True,
     ) -> tuple[list[Token], list[Choice | None], Profile]:
         text = normalize_text(text)
         toks = tokenize(text)
@@ -276,35 +266,37 @@ class Restorer:
         alts = np.zeros(len(cid), dtype=np.float64)
         kernels.viterbi(
             a_cs, a_ce, a_id, a_cc, a_ss, self.bos, self.eos, self.settings.lm_weight, self.settings.beam,
-            self.lp1, self.bow1, self.t2k, self.t2v, self.sh2, self.lp2, self.bow2,
-            self.t3k, self.t3v, self.sh3, self.lp3, choice, alts,
+            self.lp1, self.bow1, self.t2, self.sh2, self.t3, self.sh3, choice, alts,
         )
         words_list = self.lex.words
+        unk, num = self.unk, self.num
         for p, ti in enumerate(pos_tok):
             s, e = cstart[p], cend[p]
-            if e - s == 1 and cid[s] in (self.unk, self.num):
+            if e - s == 1 and cid[s] in (unk, num):
                 continue
             tok = toks[ti]
-            k = s + int(choice[p])
-            wid = cid[k]
-            sc = alts[s:e]
-            m = sc.max()
-            probs = np.exp(sc - m)
-            probs /= probs.sum()
-            order = np.argsort(-probs)
-            alternatives = [
-                (tok.text if cid[s + j] in (self.unk, self.num) else words_list[cid[s + j]], float(probs[j]))
-                for j in order[:5]
-            ]
-            if wid in (self.unk, self.num):
+            wid = cid[s + int(choice[p])]
+            if wid == unk or wid == num:
                 out = tok.text
             else:
                 out = _recase(_styled(words_list[wid], tok.text, style), tok.text)
+            if not detailed:
+                choices[ti] = Choice(ti, tok.text, out, [], 1.0)
+                continue
+            # confidence: the chosen word against the others in its place, neighbours fixed
+            sc = alts[s:e]
+            probs = np.exp(sc - sc.max())
+            probs /= probs.sum()
+            order = np.argsort(-probs)
+            alternatives = [
+                (tok.text if cid[s + j] in (unk, num) else _recase(words_list[cid[s + j]], tok.text), float(probs[j]))
+                for j in order[:5]
+            ]
             choices[ti] = Choice(ti, tok.text, out, alternatives, float(probs[int(choice[p])]))
         return toks, choices, profile
 
     def restore(self, text: str, tone_style: StyleOption = "keep") -> str:
-        toks, choices, _ = self.restore_tokens(text, tone_style)
+        toks, choices, _ = self.restore_tokens(text, tone_style, detailed=False)
         return "".join(c.output if c is not None else t.text for t, c in zip(toks, choices))
 
     def _passthrough(self, word: str, caps_line: bool) -> bool:

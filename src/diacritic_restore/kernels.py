@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-EMPTY = -1
 _MULT = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -20,83 +19,100 @@ def _slot(key: np.int64, shift: np.uint64) -> np.int64:
 
 
 @njit(cache=True)
-def build_table(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.uint64]:
-    """Hash table over sorted unique keys: (slot keys, slot → row index, shift)."""
+def build_table(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.uint64]:
+    """Open-addressing hash table of packed n-gram keys with their values.
+
+    One row per slot: [key, value columns...] as float64 (keys use at most 48 bits, so
+    they are exact), so a probe touches one cache line instead of one per array.
+    """
     n = len(keys)
     bits = 4
-    while (1 << bits) < 2 * n + 2:
+    while (1 << bits) * 0.6 < n + 1:
         bits += 1
     size = 1 << bits
     shift = np.uint64(64 - bits)
-    tk = np.full(size, EMPTY, dtype=np.int64)
-    tv = np.zeros(size, dtype=np.int32)
+    ncol = values.shape[1]
+    tbl = np.empty((size, ncol + 1), dtype=np.float64)
+    tbl[:, 0] = -1.0
     mask = size - 1
     for i in range(n):
         k = keys[i]
         s = _slot(k, shift)
-        while tk[s] != EMPTY:
+        while tbl[s, 0] != -1.0:
             s = (s + 1) & mask
-        tk[s] = k
-        tv[s] = i
-    return tk, tv, shift
+        tbl[s, 0] = np.float64(k)
+        for c in range(ncol):
+            tbl[s, c + 1] = values[i, c]
+    return tbl, shift
 
 
 @njit(cache=True, inline="always")
-def find(tk: np.ndarray, tv: np.ndarray, shift: np.uint64, key: np.int64) -> np.int64:
-    mask = len(tk) - 1
+def find(tbl: np.ndarray, shift: np.uint64, key: np.int64) -> np.int64:
+    """Slot of ``key`` in the table, or -1."""
+    mask = len(tbl) - 1
     s = _slot(key, shift)
+    fk = np.float64(key)
     while True:
-        k = tk[s]
-        if k == key:
-            return tv[s]
-        if k == EMPTY:
+        k = tbl[s, 0]
+        if k == fk:
+            return s
+        if k == -1.0:
             return -1
         s = (s + 1) & mask
 
 
 @njit(cache=True, inline="always")
-def bigram(v, w, lp1, bow1, t2k, t2v, sh2, lp2):
-    i = find(t2k, t2v, sh2, (np.int64(v) << 16) | w)
+def bigram(v, w, lp1, bow1, t2, sh2):
+    i = find(t2, sh2, (np.int64(v) << 16) | w)
     if i >= 0:
-        return lp2[i]
+        return t2[i, 1]
     return bow1[v] + lp1[w]
 
 
 @njit(cache=True, inline="always")
-def trigram(u, v, w, lp1, bow1, t2k, t2v, sh2, lp2, bow2, t3k, t3v, sh3, lp3):
-    i = find(t3k, t3v, sh3, (((np.int64(u) << 16) | v) << 16) | w)
+def trigram(u, v, w, lp1, bow1, t2, sh2, t3, sh3):
+    i = find(t3, sh3, (((np.int64(u) << 16) | v) << 16) | w)
     if i >= 0:
-        return lp3[i]
-    j = find(t2k, t2v, sh2, (np.int64(u) << 16) | v)
-    b = bow2[j] if j >= 0 else np.float32(0.0)
-    return b + bigram(v, w, lp1, bow1, t2k, t2v, sh2, lp2)
+        return t3[i, 1]
+    j = find(t2, sh2, (np.int64(u) << 16) | v)
+    b = t2[j, 2] if j >= 0 else 0.0
+    return b + bigram(v, w, lp1, bow1, t2, sh2)
 
 
 @njit(cache=True)
 def viterbi(
     cstart, cend, cid, ccost, segstart, bos, eos, lm_weight, beam,
-    lp1, bow1, t2k, t2v, sh2, lp2, bow2, t3k, t3v, sh3, lp3,
+    lp1, bow1, t2, sh2, t3, sh3,
     choice, altscore,
 ):
     """Second-order Viterbi over a lattice of candidate syllables.
 
     Positions p have candidates cid[cstart[p]:cend[p]] with channel costs ccost; a
     position with segstart[p] begins a segment (history <s> <s>), which ends before the
-    next such position with </s>.  Writes the chosen candidate index of each position
-    to ``choice`` and, for every candidate, the score of the best path with that
-    candidate swapped in at its position (its neighbours fixed) to ``altscore``.
+    next such position with </s>.  States (a, b) more than ``beam`` below the best state
+    of their position are not extended.  Writes the chosen candidate index of each
+    position to ``choice`` and, for every candidate, the score of the best path with
+    that candidate swapped in at its position (neighbours fixed) to ``altscore``.
     """
     P = len(cstart)
     off = np.zeros(P + 1, dtype=np.int64)
+    kmax = 1
     for p in range(P):
         kp = 1 if segstart[p] else cend[p - 1] - cstart[p - 1]
         off[p + 1] = off[p] + kp * (cend[p] - cstart[p])
+        if cend[p] - cstart[p] > kmax:
+            kmax = cend[p] - cstart[p]
     delta = np.empty(off[P], dtype=np.float64)
-    bp = np.empty(off[P], dtype=np.int32)
+    bp = np.zeros(off[P], dtype=np.int32)
     NEG = -1e30
+    # per b: the alive predecessors a with their score, backoff weight and whether
+    # the bigram (a, b) has trigram continuations at all
+    al_a = np.empty(kmax, dtype=np.int64)
+    al_s = np.empty(kmax, dtype=np.float64)
+    al_b = np.empty(kmax, dtype=np.float64)
+    al_k = np.empty(kmax, dtype=np.int64)
     p = 0
     while p < P:
-        # one segment: [s, e)
         s = p
         e = p + 1
         while e < P and not segstart[e]:
@@ -107,17 +123,13 @@ def viterbi(
             if q == s:
                 for j in range(kc):
                     w = cid[c0 + j]
-                    delta[off[q] + j] = lm_weight * trigram(
-                        bos, bos, w, lp1, bow1, t2k, t2v, sh2, lp2, bow2, t3k, t3v, sh3, lp3
-                    ) - ccost[c0 + j]
-                    bp[off[q] + j] = 0
+                    delta[off[q] + j] = lm_weight * trigram(bos, bos, w, lp1, bow1, t2, sh2, t3, sh3) - ccost[c0 + j]
                 continue
             b0 = cstart[q - 1]
             kb = cend[q - 1] - b0
             first = q - 1 == s
             ka = 1 if first else cend[q - 2] - cstart[q - 2]
             a0 = 0 if first else cstart[q - 2]
-            # beam: states far below the best one at q-1 cannot win
             top = NEG
             for i in range(off[q - 1], off[q]):
                 if delta[i] > top:
@@ -125,39 +137,46 @@ def viterbi(
             floor = top - beam
             for b in range(kb):
                 wb = cid[b0 + b]
-                alive = False
+                n_al = 0
                 for a in range(ka):
-                    if delta[off[q - 1] + a * kb + b] >= floor:
-                        alive = True
-                        break
-                if not alive:
+                    prev = delta[off[q - 1] + a * kb + b]
+                    if prev < floor:
+                        continue
+                    wa = bos if first else cid[a0 + a]
+                    ab = (np.int64(wa) << 16) | wb
+                    j = find(t2, sh2, ab)
+                    al_a[n_al] = a
+                    al_s[n_al] = prev
+                    if j >= 0:
+                        al_b[n_al] = t2[j, 2]
+                        al_k[n_al] = ab if t2[j, 3] > 0.0 else -1
+                    else:
+                        al_b[n_al] = 0.0
+                        al_k[n_al] = -1
+                    n_al += 1
+                base = off[q] + b * kc
+                if n_al == 0:
                     for c in range(kc):
-                        delta[off[q] + b * kc + c] = NEG
-                        bp[off[q] + b * kc + c] = 0
+                        delta[base + c] = NEG
                     continue
                 for c in range(kc):
                     wc = cid[c0 + c]
-                    bo = bigram(wb, wc, lp1, bow1, t2k, t2v, sh2, lp2)
+                    bo = bigram(wb, wc, lp1, bow1, t2, sh2)
                     best = NEG
                     arg = 0
-                    for a in range(ka):
-                        prev = delta[off[q - 1] + a * kb + b]
-                        if prev < floor:
-                            continue
-                        wa = bos if first else cid[a0 + a]
-                        key = (((np.int64(wa) << 16) | wb) << 16) | wc
-                        i = find(t3k, t3v, sh3, key)
-                        if i >= 0:
-                            lp = lp3[i]
-                        else:
-                            j = find(t2k, t2v, sh2, (np.int64(wa) << 16) | wb)
-                            lp = (bow2[j] if j >= 0 else 0.0) + bo
-                        sc = prev + lm_weight * lp
+                    for t in range(n_al):
+                        k = al_k[t]
+                        lp = al_b[t] + bo
+                        if k >= 0:
+                            i = find(t3, sh3, (k << 16) | wc)
+                            if i >= 0:
+                                lp = t3[i, 1]
+                        sc = al_s[t] + lm_weight * lp
                         if sc > best:
                             best = sc
-                            arg = a
-                    delta[off[q] + b * kc + c] = best - ccost[c0 + c]
-                    bp[off[q] + b * kc + c] = arg
+                            arg = al_a[t]
+                    delta[base + c] = best - ccost[c0 + c]
+                    bp[base + c] = arg
         # close the segment with </s>
         q = e - 1
         kc = cend[q] - cstart[q]
@@ -172,23 +191,17 @@ def viterbi(
                 if d <= NEG:
                     continue
                 wc = cid[cstart[q] + c]
-                sc = d + lm_weight * trigram(
-                    wb, wc, eos, lp1, bow1, t2k, t2v, sh2, lp2, bow2, t3k, t3v, sh3, lp3
-                )
+                sc = d + lm_weight * trigram(wb, wc, eos, lp1, bow1, t2, sh2, t3, sh3)
                 if sc > best:
                     best = sc
                     bb = b
                     bc = c
-        # backtrack
         choice[q] = bc
         if q > s:
             choice[q - 1] = bb
         for r in range(q, s + 1, -1):
             kr = cend[r] - cstart[r]
-            kr1 = cend[r - 1] - cstart[r - 1]
-            a = bp[off[r] + choice[r - 1] * kr + choice[r]]
-            choice[r - 2] = a
-            _ = kr1
+            choice[r - 2] = bp[off[r] + choice[r - 1] * kr + choice[r]]
         # swap scores: each candidate in place of the chosen one, neighbours fixed
         for r in range(s, e):
             w1 = bos if r - 1 < s else cid[cstart[r - 1] + choice[r - 1]]
@@ -197,9 +210,68 @@ def viterbi(
             n2 = -1 if r + 1 >= e else (eos if r + 2 >= e else cid[cstart[r + 2] + choice[r + 2]])
             for c in range(cstart[r], cend[r]):
                 w = cid[c]
-                sc = trigram(w2, w1, w, lp1, bow1, t2k, t2v, sh2, lp2, bow2, t3k, t3v, sh3, lp3)
-                sc += trigram(w1, w, n1, lp1, bow1, t2k, t2v, sh2, lp2, bow2, t3k, t3v, sh3, lp3)
+                sc = trigram(w2, w1, w, lp1, bow1, t2, sh2, t3, sh3)
+                sc += trigram(w1, w, n1, lp1, bow1, t2, sh2, t3, sh3)
                 if n2 >= 0:
-                    sc += trigram(w, n1, n2, lp1, bow1, t2k, t2v, sh2, lp2, bow2, t3k, t3v, sh3, lp3)
+                    sc += trigram(w, n1, n2, lp1, bow1, t2, sh2, t3, sh3)
                 altscore[c] = lm_weight * sc - ccost[c]
         p = e
+
+
+@njit(cache=True)
+def _wlev(o, t0, t1, tchars, keep, sub, dele, ins, buf):
+    """Weighted Levenshtein cost of reading intended tchars[t0:t1] as observed ``o``."""
+    n = len(o)
+    m = t1 - t0
+    # buf holds two rows of length n+1
+    prev = buf[0]
+    cur = buf[1]
+    prev[0] = 0.0
+    for j in range(1, n + 1):
+        prev[j] = prev[j - 1] + ins[o[j - 1]]
+    for i in range(1, m + 1):
+        tc = tchars[t0 + i - 1]
+        cur[0] = prev[0] + dele[tc]
+        for j in range(1, n + 1):
+            oc = o[j - 1]
+            if oc == tc:
+                best = prev[j - 1] + keep[tc]
+            else:
+                best = prev[j - 1] + sub[tc, oc]
+            d = prev[j] + dele[tc]
+            if d < best:
+                best = d
+            a = cur[j - 1] + ins[oc]
+            if a < best:
+                best = a
+            cur[j] = best
+        prev, cur = cur, prev
+    return prev[n]
+
+
+@njit(cache=True)
+def channel_costs(o, cands, woff, wchars, aoff, achars, logw, keeps, subs, deles, inss, out):
+    """Mixture channel cost -log sum_k w_k P_k(o | c) of each candidate word id.
+
+    Each component k has its own character cost tables (keep, sub, delete, insert);
+    a word is scored in both tone placements (``woff``/``aoff``) and the cheaper wins.
+    """
+    buf = np.empty((2, len(o) + 1), dtype=np.float64)
+    K = len(logw)
+    for ci in range(len(cands)):
+        w = cands[ci]
+        m = -1e30
+        vals = np.empty(K, dtype=np.float64)
+        for k in range(K):
+            c1 = _wlev(o, woff[w], woff[w + 1], wchars, keeps[k], subs[k], deles[k], inss[k], buf)
+            if aoff[w + 1] > aoff[w]:
+                c2 = _wlev(o, aoff[w], aoff[w + 1], achars, keeps[k], subs[k], deles[k], inss[k], buf)
+                if c2 < c1:
+                    c1 = c2
+            vals[k] = logw[k] - c1
+            if vals[k] > m:
+                m = vals[k]
+        s = 0.0
+        for k in range(K):
+            s += np.exp(vals[k] - m)
+        out[ci] = -(m + np.log(s))
