@@ -88,20 +88,31 @@ def _pairs_from_lines(truth: str, ocr: str) -> Iterable[tuple[str, str]]:
                 yield a, b
 
 
-def learn_ocr(line_pairs: Iterable[tuple[str, str]], ambigs: Sequence[tuple[str, str]] = ()) -> OcrTable:
-    """Character confusion costs from aligned (truth, OCR) lines.
+def learn_ocr(
+    line_pairs: Iterable[tuple[str, str]],
+    ambigs: Sequence[tuple[str, str]] = (),
+    word_pairs: Iterable[tuple[str, str]] = (),
+) -> OcrTable:
+    """Character confusion costs from aligned (truth, OCR) lines and word pairs.
 
     ``ambigs`` are (intended, observed) pairs from Tesseract's unicharambigs: each adds
     a pseudo-count so confusions the sample did not show are still cheap-ish.
+    ``word_pairs`` are (intended, observed) lower-case words, e.g. from self-training.
     """
+    from itertools import chain
+
+    def line_words():
+        for truth, ocr in line_pairs:
+            yield from _pairs_from_lines(truth, ocr)
+
     occ: Counter[str] = Counter()
     keep: Counter[str] = Counter()
     sub: Counter[tuple[str, str]] = Counter()
     dele: Counter[str] = Counter()
     ins: Counter[str] = Counter()
     n_words = 0
-    for truth, ocr in line_pairs:
-        for t, o in _pairs_from_lines(truth, ocr):
+    for t, o in chain(line_words(), word_pairs):
+        if True:
             n_words += 1
             occ.update(t)
             changed = set()

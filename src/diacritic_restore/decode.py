@@ -229,12 +229,15 @@ class Restorer:
             kind = tok.kind
             if kind == SPACE:
                 line += tok.text.count("\n")
-            if is_break(tok):
+            if kind == PUNCT and tok.text in _OCR_WORD_CHARS and profile.ocr >= 0.5 and _spaced(toks, ti):
+                # an English OCR reads ở as & and ơ as ¢: a lone symbol between words
+                kind = WORD
+            elif is_break(tok):
                 new_seg = True
                 continue
             if kind in (SPACE, PUNCT):
                 continue
-            if kind == WORD and not self._passthrough(tok.text, caps_lines[line]):
+            if kind == WORD and (tok.kind == PUNCT or not self._passthrough(tok.text, caps_lines[line])):
                 ids, costs = self.candidates(tok.text.lower(), profile)
                 if not ids:
                     ids, costs = (self.unk,), (0.0,)
@@ -312,6 +315,13 @@ class Restorer:
         if _ROMAN_OCR_RE.match(word) and not word.isdigit():
             return True
         return False
+
+
+_OCR_WORD_CHARS = "&¢©@"
+
+
+def _spaced(toks: list[Token], i: int) -> bool:
+    return 0 < i < len(toks) - 1 and toks[i - 1].kind == SPACE and toks[i + 1].kind == SPACE
 
 
 def _document_style(words: list[str]) -> Literal["old", "new"]:
