@@ -42,8 +42,9 @@ class Settings:
     keep_cost_unk: float = 4.0  # leaving an unknown token as it is
     keep_cost_bare: float = 10.0
     keep_cost_digits: float = 6.0
-    keep_cost_invalid: float = 4.0
-    fuzzy_max_skeletons: int = 12
+    keep_cost_invalid: float = 10.0
+    keep_cost_unknown: float = 4.0
+    fuzzy_max_skeletons: int = 20
     fuzzy_known_ocr: float = 0.5  # OCR share from which known words get fuzzy candidates
     prune_margin: float = 14.0
     skeleton_candidates: int = 24
@@ -92,7 +93,9 @@ class Restorer:
         for s in sorted(skel_count):
             by_len.setdefault(len(s), []).append(s)
         self.skel_by_len = by_len
-        self._pools: dict[int, list[str]] = {}
+        self._pools: dict[int, tuple[list[str], np.ndarray]] = {}
+        self._fuzzy_cache: dict[str, list[str]] = {}
+        self._digit_map = _digit_letters(table)
         self._cand_cache: dict[tuple[str, Profile], tuple[tuple[int, ...], tuple[float, ...]]] = {}
         # every lexicon word as character codes, in both tone placements, for the
         # compiled channel
@@ -113,21 +116,57 @@ class Restorer:
 
     # ----------------------------------------------------------- candidates
 
-    def _fuzzy_skeletons(self, skel: str) -> list[str]:
-        """Known skeletons within a small edit distance, nearest and most frequent first."""
-        n = len(skel)
-        maxd = 1 if n <= 2 else 2
+    def _fuzzy_key(self, skel: str) -> str:
+        # digits are read as the letters the OCR channel most often turns into them
+        # (161 → lol, near loi), so the distance counts letter errors only
+        if any(c.isdigit() for c in skel):
+            return skel.translate(self._digit_map)
+        return skel
+
+    def _pool(self, n: int) -> tuple[list[str], np.ndarray]:
         pool = self._pools.get(n)
         if pool is None:
-            pool = []
+            maxd = 1 if n <= 2 else 2
+            words: list[str] = []
             for L in range(max(1, n - maxd), n + maxd + 1):
-                pool.extend(self.skel_by_len.get(L, ()))
+                words.extend(self.skel_by_len.get(L, ()))
+            pool = (words, np.asarray([self.skel_count[w] for w in words], dtype=np.float64))
             self._pools[n] = pool
+        return pool
+
+    def _fuzzy_skeletons(self, skel: str) -> list[str]:
+        """Known skeletons within a small edit distance, nearest and most frequent first."""
+        key = self._fuzzy_key(skel)
+        hit = self._fuzzy_cache.get(key)
+        if hit is None:
+            self._prefetch_fuzzy([key])
+            hit = self._fuzzy_cache[key]
+        return hit
+
+    def _prefetch_fuzzy(self, keys: list[str]) -> None:
+        """Fuzzy skeleton search for many tokens at once: one rapidfuzz ``cdist`` call
+        per length instead of one ``extract`` per token."""
+        todo: dict[int, list[str]] = {}
+        for k in keys:
+            if k not in self._fuzzy_cache:
+                todo.setdefault(len(k), []).append(k)
         limit = self.settings.fuzzy_max_skeletons
-        hits = process.extract(skel, pool, scorer=Levenshtein.distance, score_cutoff=maxd, limit=limit * 4)
-        count = self.skel_count
-        hits.sort(key=lambda h: (h[1], -count[h[0]]))
-        return [h[0] for h in hits[:limit]]
+        for n, qs in todo.items():
+            qs = list(dict.fromkeys(qs))
+            words, counts = self._pool(n)
+            maxd = 1 if n <= 2 else 2
+            dist = process.cdist(qs, words, scorer=Levenshtein.distance, score_cutoff=maxd,
+                                 dtype=np.int32, workers=1)
+            for q, row in zip(qs, dist):
+                idx = np.nonzero(row <= maxd)[0]
+                if len(idx) > limit:
+                    order = np.lexsort((-counts[idx], row[idx]))[:limit]
+                    idx = idx[order]
+                else:
+                    idx = idx[np.lexsort((-counts[idx], row[idx]))]
+                self._fuzzy_cache[q] = [words[i] for i in idx]
+        if len(self._fuzzy_cache) > 200_000:
+            self._fuzzy_cache.clear()
 
     def _doubt_known(self, profile: Profile) -> bool:
         """In an English-OCR text a real syllable may still be the wrong one
@@ -149,6 +188,8 @@ class Restorer:
             cost += st.keep_cost_digits
         if not valid:
             cost += st.keep_cost_invalid * profile.ocr
+        else:
+            cost += st.keep_cost_unknown * profile.ocr
         return cost
 
     def candidates(self, obs: str, profile: Profile, number: bool = False) -> tuple[tuple[int, ...], tuple[float, ...]]:
@@ -185,6 +226,10 @@ class Restorer:
             kernels.channel_costs(self.alpha.encode(obs), ids, self.woff, self.wchars, self.aoff,
                                   self.achars, logw, t.keep, t.sub, t.delete, t.insert, costs)
             keys = costs - st.prior_weight * self.lp1[ids]
+            if len(ids) > st.max_candidates:
+                # only the best few can survive: skip building tuples for the rest
+                top = np.argpartition(keys, st.max_candidates)[: st.max_candidates]
+                ids, costs, keys = ids[top], costs[top], keys[top]
             scored = list(zip(keys.tolist(), costs.tolist(), ids.tolist()))
         if number:
             scored.append((st.number_cost, st.number_cost, self.num))
@@ -215,6 +260,9 @@ class Restorer:
             profile = estimate_profile(words)
         style = _document_style(words) if tone_style == "keep" else tone_style
         caps_lines = _caps_lines(text, toks)
+        if profile.ocr >= 0.3:
+            self._prefetch_fuzzy([self._fuzzy_key(skeleton(w)) for w in set(words)
+                                  if (w.lower(), profile) not in self._cand_cache])
 
         # positions of the lattice: (token index or -1, ids, costs, segment start)
         cstart: list[int] = []
@@ -318,6 +366,23 @@ class Restorer:
 
 
 _OCR_WORD_CHARS = "&¢©@"
+
+
+def _digit_letters(table: OcrTable) -> dict[int, str]:
+    """For each digit, the base letter whose variants the OCR most often reads as it."""
+    from .channel import base_char
+
+    out: dict[int, str] = {}
+    for d in "0123456789":
+        best: dict[str, float] = {}
+        for t, row in table.sub.items():
+            c = row.get(d)
+            if c is not None and t.isalpha():
+                b = base_char(t)
+                best[b] = min(best.get(b, 99.0), c)
+        if best:
+            out[ord(d)] = min(best, key=best.__getitem__)
+    return out
 
 
 def _spaced(toks: list[Token], i: int) -> bool:

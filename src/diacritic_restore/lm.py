@@ -189,15 +189,21 @@ def train_ids(
         D = _discount(raw[n] if n == order else used[n])
         discounts[n] = D
         ctx = keys >> BITS
-        uctx, start_idx, ntypes = np.unique(ctx, return_index=True, return_counts=True)
+        uctx, start_idx = np.unique(ctx, return_index=True)
         denom = np.add.reduceat(c, start_idx)
-        g = D * ntypes / denom
+        if n == order:
+            # weighted counts: discount each n-gram by D times its mean weight, so a
+            # context seen mostly in up-weighted text keeps its share of unseen mass
+            d = np.minimum(D * c / np.maximum(raw[n], 1), c)
+        else:
+            d = np.full(len(c), D)
+        g = np.add.reduceat(d, start_idx) / denom
         ci = np.searchsorted(uctx, ctx)
         lower_key = keys & ((1 << (BITS * (n - 1))) - 1)
         li = np.searchsorted(prev_keys, lower_key)
         li = np.minimum(li, len(prev_keys) - 1)
         lower = np.where(prev_keys[li] == lower_key, prev_p[li], p1[keys & MASK] * 1e-3)
-        p = np.maximum(c - D, 0) / denom[ci] + g[ci] * lower
+        p = np.maximum(c - d, 0) / denom[ci] + g[ci] * lower
         logp[n] = np.log(p)
         gamma[n - 1] = (uctx, np.log(g))
         prev_keys, prev_p = keys, p
@@ -253,12 +259,28 @@ def save(model: NgramModel, path: str | os.PathLike, extra: dict | None = None) 
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            np.savez_compressed(fh, **arrays)
+            _write_npz(fh, arrays)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write_npz(fh, arrays: dict[str, np.ndarray]) -> None:
+    """A compressed ``.npz`` with fixed member timestamps, so a rebuild from the same
+    data is byte-identical (numpy's own writer stamps the current time)."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(arrays):
+            buf = io.BytesIO()
+            np.lib.format.write_array(buf, np.ascontiguousarray(arrays[name]), allow_pickle=False)
+            info = zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, buf.getvalue(), compresslevel=6)
 
 
 def read_header(path: str | os.PathLike) -> dict:
