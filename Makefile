@@ -31,7 +31,7 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 bench: $(STAMP)
-	$(PY) bench/run.py --shared $(SHARED) --out bench
+	$(PY) bench/bench.py --shared $(SHARED) --out bench
 
 models: $(STAMP)
 	$(PY) scripts/build_models.py --shared $(SHARED) --out models

@@ -132,7 +132,7 @@ def main() -> int:
     ap.add_argument("--self-train", type=int, default=2, help="self-training rounds of the OCR channel")
     ap.add_argument("--self-train-lm", type=int, default=10,
                     help="weight of confidently restored seed sentences in a second LM pass (0: off)")
-    ap.add_argument("--phrases", type=int, default=1,
+    ap.add_argument("--phrases", type=int, default=2,
                     help="add word-list phrases as segments: 0 none, 1 Tesseract bigrams, 2 also pyvi words")
     ap.add_argument("--channel-only", action="store_true", help="keep lexicon and LM, rebuild the channel")
     args = ap.parse_args()

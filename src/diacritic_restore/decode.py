@@ -48,7 +48,7 @@ class Settings:
     fuzzy_known_ocr: float = 0.5  # OCR share from which known words get fuzzy candidates
     prune_margin: float = 14.0
     skeleton_candidates: int = 24
-    fuzzy_per_skeleton: int = 8
+    fuzzy_per_skeleton: int = 12
     number_cost: float = 0.5
     prior_weight: float = 0.3
     beam: float = 11.0
@@ -258,6 +258,8 @@ class Restorer:
         words = [t.text for t in toks if t.kind == WORD]
         if profile is None:
             profile = estimate_profile(words)
+        if profile.ocr >= 0.5:
+            toks = _merge_ocr_symbols(toks)
         style = _document_style(words) if tone_style == "keep" else tone_style
         caps_lines = _caps_lines(text, toks)
         if profile.ocr >= 0.3:
@@ -285,7 +287,9 @@ class Restorer:
                 continue
             if kind in (SPACE, PUNCT):
                 continue
-            if kind == WORD and (tok.kind == PUNCT or not self._passthrough(tok.text, caps_lines[line])):
+            if kind == WORD and len(tok.text) == 1 and ti + 1 < len(toks) and toks[ti + 1].text == ")":
+                ids, costs = (self.unk,), (0.0,)  # list marker a) b) c)
+            elif kind == WORD and (tok.kind == PUNCT or not self._passthrough(tok.text, caps_lines[line])):
                 ids, costs = self.candidates(tok.text.lower(), profile)
                 if not ids:
                     ids, costs = (self.unk,), (0.0,)
@@ -382,6 +386,37 @@ def _digit_letters(table: OcrTable) -> dict[int, str]:
                 best[b] = min(best.get(b, 99.0), c)
         if best:
             out[ord(d)] = min(best, key=best.__getitem__)
+    return out
+
+
+_IN_WORD_SYMBOLS = "@&¢©"
+
+
+def _merge_ocr_symbols(toks: list[Token]) -> list[Token]:
+    """An English OCR writes some Vietnamese letters as symbols inside a word (``n@``
+    for nữ, ``x@`` for xã, ``cht?c`` for chức): glue them back to their word."""
+    out: list[Token] = []
+    i = 0
+    n = len(toks)
+    while i < n:
+        t = toks[i]
+        if t.kind == WORD:
+            text, start = t.text, t.start
+            j = i + 1
+            while j < n and toks[j].kind == PUNCT and (
+                toks[j].text in _IN_WORD_SYMBOLS
+                or (toks[j].text == "?" and j + 1 < n and toks[j + 1].kind == WORD)
+            ):
+                text += toks[j].text
+                j += 1
+                if j < n and toks[j].kind == WORD:
+                    text += toks[j].text
+                    j += 1
+            out.append(Token(WORD, text, start) if j > i + 1 else t)
+            i = j
+            continue
+        out.append(t)
+        i += 1
     return out
 
 
