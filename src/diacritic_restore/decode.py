@@ -50,6 +50,7 @@ class Settings:
     skeleton_candidates: int = 24
     fuzzy_per_skeleton: int = 12
     number_cost: float = 0.5
+    min_component_weight: float = 0.03
     prior_weight: float = 0.3
     beam: float = 11.0
 
@@ -79,10 +80,10 @@ class Restorer:
         self.lp1 = lm.logp[1].astype(np.float32)
         self.bow1 = lm.bow[1].astype(np.float32)
         k2, k3 = lm.keys[2], lm.keys[3]
-        has_children = np.isin(k2, np.unique(k3 >> 16)).astype(np.float64)
+        has_children = np.isin(k2, np.unique(k3 >> 16))
         self.t2, self.sh2 = kernels.build_table(
-            k2, np.stack([lm.logp[2], lm.bow[2], has_children], axis=1).astype(np.float64))
-        self.t3, self.sh3 = kernels.build_table(k3, lm.logp[3].astype(np.float64)[:, None])
+            k2, kernels.pack_bigram_payload(lm.logp[2], lm.bow[2], has_children), 32)
+        self.t3, self.sh3 = kernels.build_table(k3, kernels.pack_trigram_payload(lm.logp[3]), 48)
         # skeletons by length, for the fuzzy search of damaged tokens
         skel_count: Counter[str] = Counter()
         for w, c in zip(lex.words, lex.counts):
@@ -113,6 +114,12 @@ class Restorer:
         self.aoff = np.zeros(len(alts) + 1, dtype=np.int64)
         self.aoff[1:] = np.cumsum([len(a) for a in alts])
         self.achars = np.concatenate(alts) if self.aoff[-1] else np.zeros(1, np.int64)
+
+    def warm_up(self) -> None:
+        """Load the compiled kernels now (numba's on-disk cache), not in the first call."""
+        self.restore("khoi dong")
+        self._cand_cache.clear()
+        self._fuzzy_cache.clear()
 
     # ----------------------------------------------------------- candidates
 
@@ -222,7 +229,10 @@ class Restorer:
             ids = np.fromiter(cand, dtype=np.int64, count=len(cand))
             costs = np.empty(len(ids))
             t = self.cost_tables
-            logw = np.log(np.maximum([profile.clean, profile.strip, profile.ocr], 1e-9))
+            w = np.array([profile.clean, profile.strip, profile.ocr])
+            # components too weak to matter are skipped by the kernel (log weight < -20)
+            w[w < st.min_component_weight] = 1e-12
+            logw = np.log(np.maximum(w, 1e-12))
             kernels.channel_costs(self.alpha.encode(obs), ids, self.woff, self.wchars, self.aoff,
                                   self.achars, logw, t.keep, t.sub, t.delete, t.insert, costs)
             keys = costs - st.prior_weight * self.lp1[ids]
@@ -275,6 +285,7 @@ class Restorer:
         pos_tok: list[int] = []
         new_seg = True
         line = 0
+        local: dict[tuple[str, bool], tuple[tuple[int, ...], tuple[float, ...]]] = {}
         for ti, tok in enumerate(toks):
             kind = tok.kind
             if kind == SPACE:
@@ -289,16 +300,23 @@ class Restorer:
                 continue
             if kind == WORD and len(tok.text) == 1 and ti + 1 < len(toks) and toks[ti + 1].text == ")":
                 ids, costs = (self.unk,), (0.0,)  # list marker a) b) c)
-            elif kind == WORD and (tok.kind == PUNCT or not self._passthrough(tok.text, caps_lines[line])):
-                ids, costs = self.candidates(tok.text.lower(), profile)
-                if not ids:
-                    ids, costs = (self.unk,), (0.0,)
-            elif kind == NUMBER or (kind == WORD and tok.text.isdigit()):
-                num_ok = profile.ocr >= 0.5 and len(tok.text) <= 3 and tok.text.isdigit()
-                if num_ok:
-                    ids, costs = self.candidates(tok.text, profile, number=True)
-                else:
-                    ids, costs = (self.num,), (0.0,)
+            elif kind == WORD:
+                # the same word on the same kind of line gets the same candidates
+                lkey = (tok.text, caps_lines[line])
+                hit = local.get(lkey)
+                if hit is None:
+                    if tok.kind == PUNCT or not self._passthrough(tok.text, caps_lines[line]):
+                        hit = self.candidates(tok.text.lower(), profile)
+                        if not hit[0]:
+                            hit = (self.unk,), (0.0,)
+                    elif tok.text.isdigit():
+                        hit = self._number_candidates(tok.text, profile)
+                    else:
+                        hit = (self.unk,), (0.0,)
+                    local[lkey] = hit
+                ids, costs = hit
+            elif kind == NUMBER:
+                ids, costs = self._number_candidates(tok.text, profile)
             else:
                 ids, costs = (self.unk,), (0.0,)
             cstart.append(len(cid))
@@ -353,6 +371,12 @@ class Restorer:
     def restore(self, text: str, tone_style: StyleOption = "keep") -> str:
         toks, choices, _ = self.restore_tokens(text, tone_style, detailed=False)
         return "".join(c.output if c is not None else t.text for t, c in zip(toks, choices))
+
+    def _number_candidates(self, text: str, profile: Profile) -> tuple[tuple[int, ...], tuple[float, ...]]:
+        """A short number in an English-OCR text may be a word (161 → lối, 13 → là)."""
+        if profile.ocr >= 0.5 and len(text) <= 3 and text.isdigit():
+            return self.candidates(text, profile, number=True)
+        return (self.num,), (0.0,)
 
     def _passthrough(self, word: str, caps_line: bool) -> bool:
         """Abbreviations, Roman numerals and codes are kept as written."""

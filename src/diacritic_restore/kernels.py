@@ -18,65 +18,82 @@ def _slot(key: np.int64, shift: np.uint64) -> np.int64:
     return np.int64((np.uint64(key) * _MULT) >> shift)
 
 
-@njit(cache=True)
-def build_table(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.uint64]:
-    """Open-addressing hash table of packed n-gram keys with their values.
+EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
+SCALE = 100.0  # log-probabilities are stored in hundredths of a nat
 
-    One row per slot: [key, value columns...] as float64 (keys use at most 48 bits, so
-    they are exact), so a probe touches one cache line instead of one per array.
-    """
+
+@njit(cache=True)
+def build_table(keys: np.ndarray, payload: np.ndarray, keybits: int) -> tuple[np.ndarray, np.uint64]:
+    """Open-addressing hash table of packed n-gram keys, one 64-bit word per slot:
+    the key in the high ``keybits`` bits and its payload (quantised scores) below, so a
+    probe touches one word and eight slots share a cache line."""
     n = len(keys)
     bits = 4
     while (1 << bits) * 0.6 < n + 1:
         bits += 1
     size = 1 << bits
     shift = np.uint64(64 - bits)
-    ncol = values.shape[1]
-    tbl = np.empty((size, ncol + 1), dtype=np.float64)
-    tbl[:, 0] = -1.0
+    tbl = np.full(size, EMPTY, dtype=np.uint64)
     mask = size - 1
+    low = np.uint64(64 - keybits)
     for i in range(n):
         k = keys[i]
         s = _slot(k, shift)
-        while tbl[s, 0] != -1.0:
+        while tbl[s] != EMPTY:
             s = (s + 1) & mask
-        tbl[s, 0] = np.float64(k)
-        for c in range(ncol):
-            tbl[s, c + 1] = values[i, c]
+        tbl[s] = (np.uint64(k) << low) | np.uint64(payload[i])
     return tbl, shift
 
 
 @njit(cache=True, inline="always")
-def find(tbl: np.ndarray, shift: np.uint64, key: np.int64) -> np.int64:
-    """Slot of ``key`` in the table, or -1."""
+def find(tbl: np.ndarray, shift: np.uint64, key: np.int64, keybits: int) -> np.int64:
+    """The payload stored with ``key``, or -1."""
     mask = len(tbl) - 1
     s = _slot(key, shift)
-    fk = np.float64(key)
+    low = np.uint64(64 - keybits)
+    uk = np.uint64(key)
+    pmask = (np.uint64(1) << low) - np.uint64(1)
     while True:
-        k = tbl[s, 0]
-        if k == fk:
-            return s
-        if k == -1.0:
+        v = tbl[s]
+        if v == EMPTY:
             return -1
+        if (v >> low) == uk:
+            return np.int64(v & pmask)
         s = (s + 1) & mask
 
 
 @njit(cache=True, inline="always")
 def bigram(v, w, lp1, bow1, t2, sh2):
-    i = find(t2, sh2, (np.int64(v) << 16) | w)
-    if i >= 0:
-        return t2[i, 1]
+    pl = find(t2, sh2, (np.int64(v) << 16) | w, 32)
+    if pl >= 0:
+        return -np.float64(pl >> 16) / SCALE
     return bow1[v] + lp1[w]
 
 
 @njit(cache=True, inline="always")
+def _bow2(pl):
+    return -np.float64((pl >> 1) & 0x7FFF) / SCALE
+
+
+@njit(cache=True, inline="always")
 def trigram(u, v, w, lp1, bow1, t2, sh2, t3, sh3):
-    i = find(t3, sh3, (((np.int64(u) << 16) | v) << 16) | w)
-    if i >= 0:
-        return t3[i, 1]
-    j = find(t2, sh2, (np.int64(u) << 16) | v)
-    b = t2[j, 2] if j >= 0 else 0.0
+    pl = find(t3, sh3, (((np.int64(u) << 16) | v) << 16) | w, 48)
+    if pl >= 0:
+        return -np.float64(pl) / SCALE
+    j = find(t2, sh2, (np.int64(u) << 16) | v, 32)
+    b = _bow2(j) if j >= 0 else 0.0
     return b + bigram(v, w, lp1, bow1, t2, sh2)
+
+
+def pack_bigram_payload(logp: np.ndarray, bow: np.ndarray, has_children: np.ndarray) -> np.ndarray:
+    """[logp: 16 bits][backoff: 15 bits][has trigram continuations: 1 bit]."""
+    lp = np.clip(np.round(-logp * SCALE), 0, 0xFFFF).astype(np.uint64)
+    bw = np.clip(np.round(-bow * SCALE), 0, 0x7FFF).astype(np.uint64)
+    return (lp << np.uint64(16)) | (bw << np.uint64(1)) | has_children.astype(np.uint64)
+
+
+def pack_trigram_payload(logp: np.ndarray) -> np.ndarray:
+    return np.clip(np.round(-logp * SCALE), 0, 0xFFFF).astype(np.uint64)
 
 
 @njit(cache=True)
@@ -144,12 +161,12 @@ def viterbi(
                         continue
                     wa = bos if first else cid[a0 + a]
                     ab = (np.int64(wa) << 16) | wb
-                    j = find(t2, sh2, ab)
+                    j = find(t2, sh2, ab, 32)
                     al_a[n_al] = a
                     al_s[n_al] = prev
                     if j >= 0:
-                        al_b[n_al] = t2[j, 2]
-                        al_k[n_al] = ab if t2[j, 3] > 0.0 else -1
+                        al_b[n_al] = _bow2(j)
+                        al_k[n_al] = ab if (j & 1) else -1
                     else:
                         al_b[n_al] = 0.0
                         al_k[n_al] = -1
@@ -168,9 +185,9 @@ def viterbi(
                         k = al_k[t]
                         lp = al_b[t] + bo
                         if k >= 0:
-                            i = find(t3, sh3, (k << 16) | wc)
+                            i = find(t3, sh3, (k << 16) | wc, 48)
                             if i >= 0:
-                                lp = t3[i, 1]
+                                lp = -np.float64(i) / SCALE
                         sc = al_s[t] + lm_weight * lp
                         if sc > best:
                             best = sc
@@ -263,6 +280,9 @@ def channel_costs(o, cands, woff, wchars, aoff, achars, logw, keeps, subs, deles
         m = -1e30
         vals = np.empty(K, dtype=np.float64)
         for k in range(K):
+            if logw[k] < -20.0:
+                vals[k] = -1e30
+                continue
             c1 = _wlev(o, woff[w], woff[w + 1], wchars, keeps[k], subs[k], deles[k], inss[k], buf)
             if aoff[w + 1] > aoff[w]:
                 c2 = _wlev(o, aoff[w], aoff[w + 1], achars, keeps[k], subs[k], deles[k], inss[k], buf)

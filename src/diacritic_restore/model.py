@@ -48,7 +48,9 @@ def _load_uncached(d: Path, settings: Settings | None) -> Restorer:
         lex = lexicon.load(d / LEXICON_FILE)
         model = lm.load(d / LM_FILE)
         table = channel.load(d / CHANNEL_FILE)
-        return Restorer(lex, model, table, settings)
+        r = Restorer(lex, model, table, settings)
+        r.warm_up()
+        return r
     except (lexicon.LexiconFormatError, lm.ModelFormatError, channel.ChannelFormatError) as exc:
         raise ModelError(str(exc)) from None
     except (OSError, ValueError, KeyError) as exc:
