@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
@@ -413,34 +414,48 @@ def _digit_letters(table: OcrTable) -> dict[int, str]:
     return out
 
 
-_IN_WORD_SYMBOLS = "@&¢©"
+_IN_WORD_SYMBOLS = frozenset("@&¢©€§£¥®°#")
+
+
+def _in_word_symbol(tok: Token, nxt: Token | None) -> bool:
+    if tok.kind != PUNCT:
+        return False
+    ch = tok.text
+    if ch in _IN_WORD_SYMBOLS or unicodedata.category(ch).startswith("S"):
+        return True
+    return ch == "?" and nxt is not None and nxt.kind == WORD
 
 
 def _merge_ocr_symbols(toks: list[Token]) -> list[Token]:
     """An English OCR writes some Vietnamese letters as symbols inside a word (``n@``
-    for nữ, ``x@`` for xã, ``cht?c`` for chức): glue them back to their word."""
+    for nữ, ``tri€t`` for triệt, ``K&`` for Kế, ``cht?c`` for chức): glue each run of
+    letters, short digit groups and such symbols back into one word."""
     out: list[Token] = []
     i = 0
     n = len(toks)
+
+    def part(j: int) -> bool:
+        t = toks[j]
+        if t.kind == WORD or (t.kind == NUMBER and t.text.isdigit() and len(t.text) <= 3):
+            return True
+        return _in_word_symbol(t, toks[j + 1] if j + 1 < n else None)
+
     while i < n:
-        t = toks[i]
-        if t.kind == WORD:
-            text, start = t.text, t.start
-            j = i + 1
-            while j < n and toks[j].kind == PUNCT and (
-                toks[j].text in _IN_WORD_SYMBOLS
-                or (toks[j].text == "?" and j + 1 < n and toks[j + 1].kind == WORD)
-            ):
-                text += toks[j].text
-                j += 1
-                if j < n and toks[j].kind == WORD:
-                    text += toks[j].text
-                    j += 1
-            out.append(Token(WORD, text, start) if j > i + 1 else t)
-            i = j
+        if not part(i):
+            out.append(toks[i])
+            i += 1
             continue
-        out.append(t)
-        i += 1
+        j = i
+        while j < n and part(j):
+            j += 1
+        run = toks[i:j]
+        has_sym = any(t.kind == PUNCT for t in run)
+        has_word = any(t.kind != PUNCT for t in run)
+        if has_sym and has_word and len(run) > 1:
+            out.append(Token(WORD, "".join(t.text for t in run), run[0].start))
+        else:
+            out.extend(run)
+        i = j
     return out
 
 
