@@ -384,9 +384,11 @@ class Restorer:
         if word.isupper() and len(word) >= 2:
             if _ROMAN_RE.match(word) and not caps_line:
                 return True
-            if not is_valid(word.lower()) and not any(ch.isdigit() for ch in word):
-                # UBND, HĐND: not a syllable in any reading
-                return not self.lex.by_skeleton.get(skeleton(word)) or not caps_line
+            if not any(ch.isdigit() for ch in word):
+                if not self.lex.by_skeleton.get(skeleton(word)):
+                    return True  # UBND, HĐND, TW: no syllable is written with these letters
+                if len(word) <= 2 and not caps_line and not is_valid(word.lower()):
+                    return True
         if len(word) == 1 and word in "IVX" and not caps_line:
             return True
         if _ROMAN_OCR_RE.match(word) and not word.isdigit():
@@ -483,7 +485,8 @@ def _recase(word: str, original: str) -> str:
     """Give the restored word the original's capitalisation (lower, Title or ALL-CAPS);
     digits in a damaged word (``S6``) say nothing about case."""
     letters = [c for c in original if c.isalpha()]
-    if len(letters) >= 2 and all(c.isupper() for c in letters):
+    # OCR lower-cases a letter of a heading now and then (TRuC): most upper is upper
+    if len(letters) >= 2 and sum(c.isupper() for c in letters) >= max(2, 0.7 * len(letters)):
         return word.upper()
     if original[:1].isupper() or (original[:1].isdigit() and letters and letters[0].isupper()):
         return word[:1].upper() + word[1:]
