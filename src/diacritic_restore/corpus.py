@@ -18,7 +18,7 @@ from typing import Iterable, Iterator
 
 from . import lexicon as lexmod
 from . import lm as lmmod
-from .normalize import lm_segments
+from .normalize import segments_and_case
 from .syllable import canonical
 
 LEXICON_FILE = "lexicon.tsv"
@@ -57,17 +57,18 @@ def iter_texts(path: Path, exclude: frozenset[str] = frozenset()) -> Iterator[tu
         yield str(path), path.read_text(encoding="utf-8", errors="replace")
 
 
-def _segments_of(text: str) -> list[list[str]]:
-    out = []
-    for seg in lm_segments(text):
-        out.append([canonical(w) if not w.startswith("<") else w for w in seg])
-    return out
+def _segments_of(text: str) -> tuple[list[list[str]], dict[str, int], dict[str, int]]:
+    segs, title, mid = segments_and_case(text)
+    canon = [[canonical(w) if not w.startswith("<") else w for w in seg] for seg in segs]
+    return canon, {canonical(k): v for k, v in title.items()}, {canonical(k): v for k, v in mid.items()}
 
 
 def collect(
-    sources: Iterable[Source], exclude: frozenset[str] = frozenset(), jobs: int = 2
+    sources: Iterable[Source], exclude: frozenset[str] = frozenset(), jobs: int = 2,
+    case: tuple[Counter, Counter] | None = None,
 ) -> list[tuple[list[str], int]]:
-    """All LM segments of all sources with their weights, in a deterministic order."""
+    """All LM segments of all sources with their weights, in a deterministic order;
+    weighted Title-case and mid-sentence counts go into ``case`` when given."""
     segments: list[tuple[list[str], int]] = []
     for src in sources:
         texts = [t for _, t in iter_texts(src.path, exclude)]
@@ -76,8 +77,13 @@ def collect(
                 parts = list(ex.map(_segments_of, texts, chunksize=16))
         else:
             parts = [_segments_of(t) for t in texts]
-        for segs in parts:
+        for segs, title, mid in parts:
             segments.extend((s, src.weight) for s in segs)
+            if case is not None:
+                for k, v in title.items():
+                    case[0][k] += v * src.weight
+                for k, v in mid.items():
+                    case[1][k] += v * src.weight
     return segments
 
 
@@ -94,12 +100,13 @@ def train(
     """Build ``lexicon.tsv`` and ``lm.npz`` in ``out_dir`` from the sources."""
     t0 = time.time()
     excl = frozenset(str(Path(p).resolve()) for p in exclude)
-    segments = collect(sources, excl, jobs)
+    case: tuple[Counter, Counter] = (Counter(), Counter())
+    segments = collect(sources, excl, jobs, case)
     counts: Counter[str] = Counter()
     for seg, w in segments:
         for s in seg:
             counts[s] += w
-    lex = lexmod.build(counts, extra_words)
+    lex = lexmod.build(counts, extra_words, case=case)
     log(f"corpus: {len(segments)} segments, {sum(len(s) for s, _ in segments)} tokens, "
         f"lexicon {len(lex)} syllables ({time.time() - t0:.1f}s)")
     seq, seg, wts = lmmod.encode_segments(segments, lex.words, order)

@@ -24,7 +24,7 @@ from . import kernels
 from .channel import Alphabet, OcrTable, Profile, build_cost_tables, estimate_profile
 from .lexicon import Lexicon
 from .lm import NgramModel
-from .normalize import BOS, EOS, NUM, NUMBER, PUNCT, SPACE, SYMBOL, UNK, WORD, Token, is_break, normalize_text, tokenize
+from .normalize import BOS, EOS, NUM, NUMBER, PUNCT, SPACE, SYMBOL, UNK, WORD, Token, is_break, is_title, normalize_text, tokenize
 from .syllable import canonical, is_valid, restyle, skeleton, style_of
 
 StyleOption = Literal["keep", "old", "new"]
@@ -52,6 +52,7 @@ class Settings:
     fuzzy_per_skeleton: int = 12
     number_cost: float = 0.5
     min_component_weight: float = 0.03
+    case_weight: float = 1.0
     prior_weight: float = 0.3
     beam: float = 11.0
 
@@ -98,6 +99,11 @@ class Restorer:
         self._pools: dict[int, tuple[list[str], np.ndarray]] = {}
         self._fuzzy_cache: dict[str, list[str]] = {}
         self._digit_map = _digit_letters(table)
+        # -log P(Title case | syllable, mid-sentence): evidence a capitalised word carries
+        mid = np.asarray(lex.mid, dtype=np.float64)
+        title = np.asarray(lex.title, dtype=np.float64)
+        self.title_cost = -np.log((title + 0.1) / (mid + 1.0))
+        self.title_cost[[self.bos, self.eos, self.num, self.unk]] = 0.0
         self._cand_cache: dict[tuple[str, Profile], tuple[tuple[int, ...], tuple[float, ...]]] = {}
         # every lexicon word as character codes, in both tone placements, for the
         # compiled channel
@@ -287,10 +293,18 @@ class Restorer:
         new_seg = True
         line = 0
         local: dict[tuple[str, bool], tuple[tuple[int, ...], tuple[float, ...]]] = {}
+        prev_word = False
         for ti, tok in enumerate(toks):
             kind = tok.kind
             if kind == SPACE:
                 line += tok.text.count("\n")
+                if "\n" in tok.text:
+                    prev_word = False
+                if is_break(tok):
+                    new_seg = True
+                continue
+            if kind == PUNCT and tok.text not in _OCR_WORD_CHARS:
+                prev_word = False
             if kind == PUNCT and tok.text in _OCR_WORD_CHARS and profile.ocr >= 0.5 and _spaced(toks, ti):
                 # an English OCR reads ở as & and ơ as ¢: a lone symbol between words
                 kind = WORD
@@ -316,10 +330,15 @@ class Restorer:
                         hit = (self.unk,), (0.0,)
                     local[lkey] = hit
                 ids, costs = hit
+                if prev_word and len(ids) > 1 and is_title(tok.text) and self.settings.case_weight:
+                    # a capitalised word inside a sentence is a name: Đảng, not đang
+                    costs = tuple(c + self.settings.case_weight * float(self.title_cost[i])
+                                  for i, c in zip(ids, costs))
             elif kind == NUMBER:
                 ids, costs = self._number_candidates(tok.text, profile)
             else:
                 ids, costs = (self.unk,), (0.0,)
+            prev_word = kind in (WORD, NUMBER)
             cstart.append(len(cid))
             cid.extend(ids)
             ccost.extend(costs)

@@ -18,7 +18,7 @@ from .normalize import BOS, EOS, NUM, UNK
 from .syllable import canonical, is_valid, skeleton
 
 FORMAT = "vnrestore-lexicon"
-VERSION = 1
+VERSION = 2
 SPECIALS = (BOS, EOS, NUM, UNK)
 
 
@@ -33,8 +33,14 @@ class Lexicon:
     words: list[str]
     counts: list[int]
     meta: dict[str, str] = field(default_factory=dict)
+    # weighted counts of the word after another word on its line, and Title-case there
+    mid: list[int] = field(default_factory=list)
+    title: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        if not self.mid:
+            self.mid = [0] * len(self.words)
+            self.title = [0] * len(self.words)
         self.index: dict[str, int] = {w: i for i, w in enumerate(self.words)}
         by_skel: dict[str, list[int]] = {}
         for i, w in enumerate(self.words):
@@ -59,9 +65,15 @@ class Lexicon:
         return self.by_skeleton.get(skel, ())
 
 
-def build(counts: Mapping[str, int], extra: Iterable[str] = (), min_count: int = 1) -> Lexicon:
+def build(
+    counts: Mapping[str, int],
+    extra: Iterable[str] = (),
+    min_count: int = 1,
+    case: tuple[Mapping[str, int], Mapping[str, int]] | None = None,
+) -> Lexicon:
     """Lexicon from syllable counts (any style; merged by canonical key) plus extra
-    syllables known from word lists, which enter with count 0."""
+    syllables known from word lists, which enter with count 0; ``case`` gives the
+    (Title-case, mid-sentence) counts by canonical syllable."""
     merged: dict[str, int] = {}
     for w, c in counts.items():
         if w in SPECIALS:
@@ -76,16 +88,21 @@ def build(counts: Mapping[str, int], extra: Iterable[str] = (), min_count: int =
         if w and is_valid(w):
             merged.setdefault(canonical(w), 0)
     words = sorted(merged, key=lambda k: (-merged[k], k))
-    return Lexicon(list(SPECIALS) + words, [0] * len(SPECIALS) + [merged[k] for k in words])
+    title, mid = case if case is not None else ({}, {})
+    z = [0] * len(SPECIALS)
+    return Lexicon(
+        list(SPECIALS) + words, z + [merged[k] for k in words],
+        mid=z + [int(mid.get(k, 0)) for k in words], title=z + [int(title.get(k, 0)) for k in words],
+    )
 
 
 def save(lex: Lexicon, path: str | os.PathLike) -> None:
     path = Path(path)
     lines = [f"# {FORMAT} {VERSION}"]
     lines += [f"# {k}: {v}" for k, v in sorted(lex.meta.items())]
-    lines.append("syllable\tcount\tskeleton")
-    for w, c in zip(lex.words, lex.counts):
-        lines.append(f"{w}\t{c}\t{'' if w in SPECIALS else skeleton(w)}")
+    lines.append("syllable\tcount\tskeleton\tmid\ttitle")
+    for w, c, m, t in zip(lex.words, lex.counts, lex.mid, lex.title):
+        lines.append(f"{w}\t{c}\t{'' if w in SPECIALS else skeleton(w)}\t{m}\t{t}")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")
@@ -103,6 +120,8 @@ def load(path: str | os.PathLike) -> Lexicon:
         meta: dict[str, str] = {}
         words: list[str] = []
         counts: list[int] = []
+        mids: list[int] = []
+        titles: list[int] = []
         for line in fh:
             if line.startswith("# "):
                 k, _, v = line[2:].rstrip("\n").partition(": ")
@@ -110,7 +129,9 @@ def load(path: str | os.PathLike) -> Lexicon:
                 continue
             if line.startswith("syllable\t"):
                 continue
-            w, c, _ = line.rstrip("\n").split("\t")
+            w, c, _, m, t = line.rstrip("\n").split("\t")
             words.append(w)
             counts.append(int(c))
-    return Lexicon(words, counts, meta)
+            mids.append(int(m))
+            titles.append(int(t))
+    return Lexicon(words, counts, meta, mids, titles)

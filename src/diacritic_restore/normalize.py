@@ -135,3 +135,46 @@ def lm_segments(text: str) -> Iterator[list[str]]:
             seg.append(sym)
     if seg:
         yield seg
+
+
+def is_title(word: str) -> bool:
+    return word[:1].isupper() and not (len(word) > 1 and word.isupper())
+
+
+def segments_and_case(text: str) -> tuple[list[list[str]], dict[str, int], dict[str, int]]:
+    """``lm_segments`` in one pass, plus case evidence: for each syllable (lower case),
+    how often it follows another word on its line (mid-sentence) and how often it is
+    Title-case there.  ``Đảng`` is capitalised mid-sentence, ``đang`` never is."""
+    segs: list[list[str]] = []
+    title: dict[str, int] = {}
+    mid: dict[str, int] = {}
+    seg: list[str] = []
+    prev_word = False
+    for tok in tokenize(normalize_text(text)):
+        kind = tok.kind
+        if kind == SPACE:
+            if "\n" in tok.text:
+                prev_word = False
+            if tok.text.count("\n") >= 2 and seg:
+                segs.append(seg)
+                seg = []
+            continue
+        if is_break(tok):
+            if seg:
+                segs.append(seg)
+                seg = []
+            prev_word = False
+            continue
+        sym = lm_token(tok)
+        if sym is None:
+            prev_word = False
+            continue
+        seg.append(sym)
+        if kind == WORD and prev_word and sym[0] != "<":
+            mid[sym] = mid.get(sym, 0) + 1
+            if is_title(tok.text):
+                title[sym] = title.get(sym, 0) + 1
+        prev_word = kind in (WORD, NUMBER)
+    if seg:
+        segs.append(seg)
+    return segs, title, mid
