@@ -129,6 +129,7 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--weights", default="30,2,1", help="count weights of party-docs, vlc-legal, viwiki")
     ap.add_argument("--cutoff3", type=int, default=2, help="drop trigrams seen fewer times")
+    ap.add_argument("--gazetteer-weight", type=int, default=5, help="count weight of the place and organisation lists")
     ap.add_argument("--self-train", type=int, default=2, help="self-training rounds of the OCR channel")
     ap.add_argument("--self-train-lm", type=int, default=10,
                     help="weight of confidently restored seed sentences in a second LM pass (0: off)")
@@ -149,7 +150,7 @@ def main() -> int:
         Source(data / "vlc-legal" / "corpus", w_legal),
     ]
     if gaz.is_dir():
-        sources += [Source(gaz / "places.txt", 5), Source(gaz / "organisations.txt", 5)]
+        sources += [Source(gaz / "places.txt", args.gazetteer_weight), Source(gaz / "organisations.txt", args.gazetteer_weight)]
     if not args.no_wiki:
         sources.append(Source(data / "viwiki" / "viwiki.tar.xz", w_wiki))
     args.out.mkdir(parents=True, exist_ok=True)

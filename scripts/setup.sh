@@ -18,8 +18,10 @@ if [ ${#need[@]} -gt 0 ]; then
     SUDO=""
     [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     echo "setup: installing ${need[*]}" >&2
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+    # OCR needs these; text restoration does not, so a failed install warns, not stops
+    if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null; }; then
+      echo "setup: warning: could not install ${need[*]}; OCR of images will not work until they are installed" >&2
+    fi
   else
     echo "setup: warning: please install ${need[*]} (no apt-get here)" >&2
   fi

@@ -99,3 +99,13 @@ def test_ocr_symbols_inside_words_are_letters():
 def test_list_markers_are_kept():
     out = restore("a) Can cu vao Hien phap;\nb) Theo de nghi cua Bo truong")
     assert out.startswith("a) Căn cứ vào Hiến pháp;\nb) Theo đề nghị")
+
+
+def test_chunked_decoding_matches_whole_text(monkeypatch):
+    from diacritic_restore import decode, model
+
+    text = seed("000")
+    whole = restore(text)
+    monkeypatch.setattr(decode, "_CHUNK", 40)
+    model.load()._cand_cache.clear()
+    assert restore(text) == whole

@@ -46,6 +46,7 @@ class Settings:
     keep_cost_invalid: float = 10.0
     keep_cost_unknown: float = 4.0
     fuzzy_max_skeletons: int = 20
+    fuzzy_known_skeletons: int = 10
     fuzzy_known_ocr: float = 0.5  # OCR share from which known words get fuzzy candidates
     prune_margin: float = 14.0
     skeleton_candidates: int = 24
@@ -228,7 +229,9 @@ class Restorer:
         if number and profile.ocr >= 0.5:
             damaged = True
         if damaged:
-            for s in self._fuzzy_skeletons(skel):
+            # a known word needs a look at fewer neighbours than a broken one
+            budget = st.fuzzy_max_skeletons if not known else st.fuzzy_known_skeletons
+            for s in self._fuzzy_skeletons(skel)[:budget]:
                 for i in lex.by_skeleton.get(s, ())[: st.fuzzy_per_skeleton]:
                     cand[i] = None
         scored: list[tuple[float, float, int]] = []
@@ -357,10 +360,20 @@ class Restorer:
         a_ss = np.asarray(segstart, dtype=np.bool_)
         choice = np.zeros(len(cstart), dtype=np.int64)
         alts = np.zeros(len(cid), dtype=np.float64)
-        kernels.viterbi(
-            a_cs, a_ce, a_id, a_cc, a_ss, self.bos, self.eos, self.settings.lm_weight, self.settings.beam,
-            self.lp1, self.bow1, self.t2, self.sh2, self.t3, self.sh3, choice, alts,
-        )
+        # segments are independent: decode in chunks so the lattice's memory stays
+        # bounded however long the text is
+        P = len(cstart)
+        p0 = 0
+        while p0 < P:
+            p1 = min(p0 + _CHUNK, P)
+            while p1 < P and not segstart[p1]:
+                p1 += 1
+            kernels.viterbi(
+                a_cs[p0:p1], a_ce[p0:p1], a_id, a_cc, a_ss[p0:p1], self.bos, self.eos,
+                self.settings.lm_weight, self.settings.beam,
+                self.lp1, self.bow1, self.t2, self.sh2, self.t3, self.sh3, choice[p0:p1], alts,
+            )
+            p0 = p1
         words_list = self.lex.words
         unk, num = self.unk, self.num
         for p, ti in enumerate(pos_tok):
@@ -416,6 +429,7 @@ class Restorer:
 
 
 _OCR_WORD_CHARS = "&¢©@"
+_CHUNK = 4096  # lattice positions per Viterbi call
 
 
 def _digit_letters(table: OcrTable) -> dict[int, str]:
