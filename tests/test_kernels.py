@@ -33,7 +33,7 @@ def test_viterbi_finds_the_best_path_of_a_small_lattice(restorer):
     kernels.viterbi(np.array(cstart), np.array(cend), np.array(cid), costs,
                     np.array([True, False, False, False]), restorer.bos, restorer.eos, 1.0, 1e9,
                     restorer.lp1, restorer.bow1, restorer.t2, restorer.sh2, restorer.t3, restorer.sh3,
-                    choice, alts)
+                    choice, alts, True)
     best = max(itertools.product(*cands), key=lambda seq: lm.score_sentence(list(seq)))
     assert [cands[i][choice[i]] for i in range(4)] == list(best) == ["công", "tác", "kết", "nạp"]
 

@@ -98,7 +98,9 @@ class Restorer:
             by_len.setdefault(len(s), []).append(s)
         self.skel_by_len = by_len
         self._pools: dict[int, tuple[list[str], np.ndarray]] = {}
-        self._fuzzy_cache: dict[str, list[str]] = {}
+        self._fuzzy_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._skel_ids = {k: np.asarray(v[: self.settings.skeleton_candidates], dtype=np.int64)
+                          for k, v in lex.by_skeleton.items()}
         self._digit_map = _digit_letters(table)
         # -log P(Title case | syllable, mid-sentence): evidence a capitalised word carries
         mid = np.asarray(lex.mid, dtype=np.float64)
@@ -126,6 +128,8 @@ class Restorer:
     def warm_up(self) -> None:
         """Load the compiled kernels now (numba's on-disk cache), not in the first call."""
         self.restore("khoi dong")
+        for n in range(1, 9):
+            self._pool(n)  # model-derived fuzzy pools, not per-token state
         self._cand_cache.clear()
         self._fuzzy_cache.clear()
 
@@ -138,25 +142,30 @@ class Restorer:
             return skel.translate(self._digit_map)
         return skel
 
-    def _pool(self, n: int) -> tuple[list[str], np.ndarray]:
+    def _pool(self, n: int) -> tuple[list[str], np.ndarray, list[np.ndarray]]:
+        """Skeletons a token of length n may be near, their counts, and each one's
+        candidate ids (most frequent first)."""
         pool = self._pools.get(n)
         if pool is None:
             maxd = 1 if n <= 2 else 2
             words: list[str] = []
             for L in range(max(1, n - maxd), n + maxd + 1):
                 words.extend(self.skel_by_len.get(L, ()))
-            pool = (words, np.asarray([self.skel_count[w] for w in words], dtype=np.float64))
+            per = self.settings.fuzzy_per_skeleton
+            ids = [np.asarray(self.lex.by_skeleton[w][:per], dtype=np.int64) for w in words]
+            pool = (words, np.asarray([self.skel_count[w] for w in words], dtype=np.float64), ids)
             self._pools[n] = pool
         return pool
 
-    def _fuzzy_skeletons(self, skel: str) -> list[str]:
-        """Known skeletons within a small edit distance, nearest and most frequent first."""
+    def _fuzzy_ids(self, skel: str, known: bool) -> np.ndarray:
+        """Ids of the syllables whose skeletons are nearest ``skel`` (fewer for a
+        token that is already a known word)."""
         key = self._fuzzy_key(skel)
         hit = self._fuzzy_cache.get(key)
         if hit is None:
             self._prefetch_fuzzy([key])
             hit = self._fuzzy_cache[key]
-        return hit
+        return hit[1] if known else hit[0]
 
     def _prefetch_fuzzy(self, keys: list[str]) -> None:
         """Fuzzy skeleton search for many tokens at once: one rapidfuzz ``cdist`` call
@@ -166,20 +175,21 @@ class Restorer:
             if k not in self._fuzzy_cache:
                 todo.setdefault(len(k), []).append(k)
         limit = self.settings.fuzzy_max_skeletons
+        known_limit = self.settings.fuzzy_known_skeletons
+        empty = np.zeros(0, dtype=np.int64)
         for n, qs in todo.items():
             qs = list(dict.fromkeys(qs))
-            words, counts = self._pool(n)
+            words, counts, idarrs = self._pool(n)
             maxd = 1 if n <= 2 else 2
             dist = process.cdist(qs, words, scorer=Levenshtein.distance, score_cutoff=maxd,
                                  dtype=np.int32, workers=1)
             for q, row in zip(qs, dist):
                 idx = np.nonzero(row <= maxd)[0]
-                if len(idx) > limit:
-                    order = np.lexsort((-counts[idx], row[idx]))[:limit]
-                    idx = idx[order]
-                else:
-                    idx = idx[np.lexsort((-counts[idx], row[idx]))]
-                self._fuzzy_cache[q] = [words[i] for i in idx]
+                # nearest first, then most frequent
+                idx = idx[np.lexsort((-counts[idx], row[idx]))][:limit]
+                full = np.concatenate([idarrs[i] for i in idx]) if len(idx) else empty
+                near = np.concatenate([idarrs[i] for i in idx[:known_limit]]) if len(idx) else empty
+                self._fuzzy_cache[q] = (full, near)
         if len(self._fuzzy_cache) > 200_000:
             self._fuzzy_cache.clear()
 
@@ -219,24 +229,22 @@ class Restorer:
         valid = is_valid(obs)
         known = valid and canonical(obs) in lex.index
         bare = skel == obs and not number
-        cand: dict[int, None] = {}
-        if not number:
-            for i in lex.by_skeleton.get(skel, ())[: st.skeleton_candidates]:
-                cand[i] = None
-        damaged = not known and (profile.ocr >= 0.3 or not cand or (not valid and not bare))
+        base = self._skel_ids.get(skel) if not number else None
+        if base is None:
+            base = np.zeros(0, dtype=np.int64)
+        damaged = not known and (profile.ocr >= 0.3 or not len(base) or (not valid and not bare))
         if profile.ocr >= 0.3 and self._doubt_known(profile):
             damaged = True
         if number and profile.ocr >= 0.5:
             damaged = True
         if damaged:
             # a known word needs a look at fewer neighbours than a broken one
-            budget = st.fuzzy_max_skeletons if not known else st.fuzzy_known_skeletons
-            for s in self._fuzzy_skeletons(skel)[:budget]:
-                for i in lex.by_skeleton.get(s, ())[: st.fuzzy_per_skeleton]:
-                    cand[i] = None
+            ids_all = np.unique(np.concatenate([base, self._fuzzy_ids(skel, known)]))
+        else:
+            ids_all = base
         scored: list[tuple[float, float, int]] = []
-        if cand:
-            ids = np.fromiter(cand, dtype=np.int64, count=len(cand))
+        if len(ids_all):
+            ids = ids_all
             costs = np.empty(len(ids))
             t = self.cost_tables
             w = np.array([profile.clean, profile.strip, profile.ocr])
@@ -372,6 +380,7 @@ class Restorer:
                 a_cs[p0:p1], a_ce[p0:p1], a_id, a_cc, a_ss[p0:p1], self.bos, self.eos,
                 self.settings.lm_weight, self.settings.beam,
                 self.lp1, self.bow1, self.t2, self.sh2, self.t3, self.sh3, choice[p0:p1], alts,
+                detailed,
             )
             p0 = p1
         words_list = self.lex.words

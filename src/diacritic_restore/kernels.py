@@ -100,7 +100,7 @@ def pack_trigram_payload(logp: np.ndarray) -> np.ndarray:
 def viterbi(
     cstart, cend, cid, ccost, segstart, bos, eos, lm_weight, beam,
     lp1, bow1, t2, sh2, t3, sh3,
-    choice, altscore,
+    choice, altscore, want_alts,
 ):
     """Second-order Viterbi over a lattice of candidate syllables.
 
@@ -109,7 +109,8 @@ def viterbi(
     next such position with </s>.  States (a, b) more than ``beam`` below the best state
     of their position are not extended.  Writes the chosen candidate index of each
     position to ``choice`` and, for every candidate, the score of the best path with
-    that candidate swapped in at its position (neighbours fixed) to ``altscore``.
+    that candidate swapped in at its position (neighbours fixed) to ``altscore``, when
+    ``want_alts`` (confidences cost as much again as the search).
     """
     P = len(cstart)
     off = np.zeros(P + 1, dtype=np.int64)
@@ -220,7 +221,7 @@ def viterbi(
             kr = cend[r] - cstart[r]
             choice[r - 2] = bp[off[r] + choice[r - 1] * kr + choice[r]]
         # swap scores: each candidate in place of the chosen one, neighbours fixed
-        for r in range(s, e):
+        for r in range(s, e if want_alts else s):
             w1 = bos if r - 1 < s else cid[cstart[r - 1] + choice[r - 1]]
             w2 = bos if r - 2 < s else cid[cstart[r - 2] + choice[r - 2]]
             n1 = eos if r + 1 >= e else cid[cstart[r + 1] + choice[r + 1]]
