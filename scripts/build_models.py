@@ -160,15 +160,7 @@ def main() -> int:
         train(sources, args.out, order=args.order, exclude=read_heldout(shared),
               extra_words=word_lists(shared), cutoffs={3: args.cutoff3}, jobs=args.jobs)
     pairs = ROOT / "corpora" / "ocr-eng" / "train.tsv"
-    rows = []
-    if pairs.exists():
-        lines = pairs.read_text(encoding="utf-8").splitlines()
-        head = lines[0].split("\t")
-        ti, oi = head.index("truth"), head.index("ocr")
-        for line in lines[1:]:
-            parts = line.split("\t")
-            if len(parts) == len(head):
-                rows.append((parts[ti], parts[oi]))
+    rows = channel.read_pairs(pairs) if pairs.exists() else []
     texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpora" / "seeds").glob("*.txt"))
              if p.name[:3] in SELF_TRAIN]
     ambigs = channel.read_unicharambigs(data / "tesseract-langdata-vie" / "vie.unicharambigs")

@@ -96,3 +96,29 @@ def test_train_small_corpus(tmp_path):
     assert {p.name for p in out.iterdir()} == {"lexicon.tsv", "lm.npz", "channel.json"}
     p = run(["restore", "--model", str(out)], "ket nap dang vien")
     assert p.returncode == 0 and p.stdout == "kết nạp đảng viên"
+
+
+def test_missing_models_is_one_line_error(tmp_path):
+    import os
+
+    env = dict(os.environ, VNRESTORE_MODELS=str(tmp_path))
+    p = subprocess.run([sys.executable, "-m", "diacritic_restore.cli", "restore", "-"], input="ket nap",
+                       capture_output=True, text=True, env=env)
+    assert p.returncode == 4
+    assert "model files missing" in p.stderr and "make models" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_corrupt_model_is_one_line_error(tmp_path):
+    import os
+    import shutil
+
+    from diacritic_restore.model import default_model_dir
+
+    for f in default_model_dir().iterdir():
+        if f.suffix in (".tsv", ".json"):
+            shutil.copy(f, tmp_path / f.name)
+    (tmp_path / "lm.npz").write_bytes(b"PK\x03\x04 truncated")
+    env = dict(os.environ, VNRESTORE_MODELS=str(tmp_path))
+    p = subprocess.run([sys.executable, "-m", "diacritic_restore.cli", "restore", "-"], input="ket nap",
+                       capture_output=True, text=True, env=env)
+    assert p.returncode == 4 and "not a vnrestore language model" in p.stderr and "Traceback" not in p.stderr

@@ -150,6 +150,23 @@ def learn_ocr(
     return OcrTable(keep_c, sub_c, del_c, ins_c, meta=meta)
 
 
+def read_pairs(path: Path) -> list[tuple[str, str]]:
+    """(truth, ocr) rows of a TSV with a header naming ``truth`` and ``ocr`` columns."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if not lines:
+        raise ValueError(f"{path}: empty")
+    head = lines[0].split("\t")
+    if "truth" not in head or "ocr" not in head:
+        raise ValueError(f"{path}: needs a header with 'truth' and 'ocr' columns")
+    ti, oi = head.index("truth"), head.index("ocr")
+    rows = []
+    for line in lines[1:]:
+        parts = line.split("\t")
+        if len(parts) == len(head):
+            rows.append((parts[ti], parts[oi]))
+    return rows
+
+
 def read_unicharambigs(path: Path) -> list[tuple[str, str]]:
     """(intended, observed) pairs from a Tesseract unicharambigs file."""
     out = []

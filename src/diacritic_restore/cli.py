@@ -7,7 +7,7 @@ message and that code.
 
 from __future__ import annotations
 
-import json
+import os
 import sys
 from pathlib import Path
 
@@ -133,21 +133,14 @@ def train(corpora: tuple[str, ...], out: str, order: int, exclude: tuple[str, ..
 
 
 def _read_pairs(path: Path) -> list[tuple[str, str]]:
-    from .files import read_text
+    from . import channel
 
-    lines = read_text(path).splitlines()
-    if not lines:
-        raise InputError(f"{path}: empty")
-    head = lines[0].split("\t")
-    if "truth" not in head or "ocr" not in head:
-        raise InputError(f"{path}: needs a header with 'truth' and 'ocr' columns")
-    ti, oi = head.index("truth"), head.index("ocr")
-    rows = []
-    for line in lines[1:]:
-        parts = line.split("\t")
-        if len(parts) == len(head):
-            rows.append((parts[ti], parts[oi]))
-    return rows
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    try:
+        return channel.read_pairs(path)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError(str(exc)) from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -167,6 +160,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("vnrestore: interrupted", err=True)
         return 130
+    except Exception as exc:  # a bug: one line for the user, the trace with VNRESTORE_DEBUG=1
+        if os.environ.get("VNRESTORE_DEBUG"):
+            raise
+        click.echo(f"vnrestore: internal error: {type(exc).__name__}: {exc} (VNRESTORE_DEBUG=1 shows the trace)",
+                   err=True)
+        return 1
     return 0
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -287,7 +289,7 @@ def read_header(path: str | os.PathLike) -> dict:
     try:
         with np.load(path, allow_pickle=False) as z:
             header = json.loads(bytes(z["header"]).decode())
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         raise ModelFormatError(f"{path}: not a vnrestore language model ({exc})") from None
     if header.get("format") != FORMAT:
         raise ModelFormatError(f"{path}: format {header.get('format')!r}, expected {FORMAT!r}")
@@ -301,11 +303,14 @@ def read_header(path: str | os.PathLike) -> dict:
 
 def load(path: str | os.PathLike) -> NgramModel:
     header = read_header(path)
-    with np.load(path, allow_pickle=False) as z:
-        order = header["order"]
-        keys = {n: z[f"keys{n}"] for n in range(1, order + 1)}
-        logp = {n: z[f"logp{n}"].astype(np.float32) for n in range(1, order + 1)}
-        bow = {n: z[f"bow{n}"].astype(np.float32) for n in range(1, order)}
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            order = header["order"]
+            keys = {n: z[f"keys{n}"] for n in range(1, order + 1)}
+            logp = {n: z[f"logp{n}"].astype(np.float32) for n in range(1, order + 1)}
+            bow = {n: z[f"bow{n}"].astype(np.float32) for n in range(1, order)}
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+        raise ModelFormatError(f"{path}: damaged language model ({exc})") from None
     return NgramModel(order, header["vocab"], keys, logp, bow, header.get("meta", {}))
 
 
