@@ -26,6 +26,7 @@ _TOKEN_RE = re.compile(
 )
 _NUMBER_RE = re.compile(r"^[0-9]+(?:[.,][0-9]+)*%?$")
 _HAS_DIGIT_RE = re.compile(r"[0-9]")
+_COMPOUND_SEP_RE = re.compile(r"([-/.,:])")
 
 
 class Token(NamedTuple):
@@ -48,7 +49,7 @@ def normalize_text(text: str) -> str:
 
 def _split_compound(text: str, start: int) -> Iterator[Token]:
     """Hyphen-joined syllables (``Bà Rịa-Vũng Tàu``) are words; anything else is a symbol."""
-    parts = re.split(r"([-/.,:])", text)
+    parts = _COMPOUND_SEP_RE.split(text)
     words = parts[0::2]
     seps = parts[1::2]
     if (
