@@ -24,7 +24,7 @@ from . import kernels
 from .channel import Alphabet, OcrTable, Profile, build_cost_tables, estimate_profile
 from .lexicon import Lexicon
 from .lm import NgramModel
-from .normalize import BOS, EOS, NUM, NUMBER, PUNCT, SPACE, SYMBOL, UNK, WORD, Token, is_break, is_title, normalize_text, tokenize
+from .normalize import BOS, EOS, NUM, NUMBER, PUNCT, SPACE, SYMBOL, UNK, WORD, Token, is_break, is_title, repair, tokenize
 from .syllable import canonical, is_valid, restyle, skeleton, style_of
 
 StyleOption = Literal["keep", "old", "new"]
@@ -281,7 +281,7 @@ class Restorer:
         self, text: str, tone_style: StyleOption = "keep", profile: Profile | None = None,
         detailed: bool = True,
     ) -> tuple[list[Token], list[Choice | None], Profile]:
-        text = normalize_text(text)
+        text, _ = repair(text)  # NFC and text-layer repairs come first
         toks = tokenize(text)
         words = [t.text for t in toks if t.kind == WORD]
         if profile is None:
