@@ -122,3 +122,30 @@ def test_corrupt_model_is_one_line_error(tmp_path):
     p = subprocess.run([sys.executable, "-m", "diacritic_restore.cli", "restore", "-"], input="ket nap",
                        capture_output=True, text=True, env=env)
     assert p.returncode == 4 and "not a vnrestore language model" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_normalize_repairs_and_reports(tmp_path):
+    src = tmp_path / "layer.txt"
+    src.write_text("Chỉ thị này đư ợc phổ biến đến Tỉnh uỷ Hoà Bình\n", encoding="utf-8")
+    p = run(["normalize", str(src), "--report", "--tone-style", "old"])
+    assert p.returncode == 0
+    assert p.stdout == "Chỉ thị này được phổ biến đến Tỉnh ủy Hòa Bình\n"
+    rep = json.loads(p.stderr)
+    assert rep["encoding"] in ("utf-8", "utf-8-sig") and rep["repairs"] == {"split_syllables": 1}
+    assert rep["tone_styles"] == {"old": 0, "new": 2} and rep["tone_style"] == "new"
+
+
+def test_normalize_unknown_encoding_is_usage_error(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text("Đảng", encoding="utf-8")
+    p = run(["normalize", str(src), "--encoding", "klingon"])
+    assert p.returncode == 3 and "klingon" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_restore_reads_legacy_encodings_first(tmp_path):
+    src = tmp_path / "w1258.txt"
+    from diacritic_restore import charsets
+
+    src.write_bytes(charsets.encode("Ban Thường vụ Tỉnh uỷ yêu cầu các cấp uỷ", "cp1258"))
+    p = run(["restore", str(src)])
+    assert p.returncode == 0 and p.stdout == "Ban Thường vụ Tỉnh uỷ yêu cầu các cấp uỷ"

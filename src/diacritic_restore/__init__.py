@@ -5,7 +5,7 @@
 'Số 15-CT/TU Sóc Trăng, ngày 23 tháng 12 năm 2022'
 """
 
-from .api import Alternative, RestoreResult, TokenResult, restore, restore_detailed
+from .api import Alternative, NormalizeResult, RestoreResult, TokenResult, normalize, restore, restore_detailed
 from .decode import Settings
 from .errors import VnrestoreError
 from .evaluate import EvalResult, cer, measure, syllable_accuracy, wer
@@ -15,6 +15,8 @@ __version__ = "0.1.0"
 __all__ = [
     "restore",
     "restore_detailed",
+    "normalize",
+    "NormalizeResult",
     "RestoreResult",
     "TokenResult",
     "Alternative",

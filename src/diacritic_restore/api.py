@@ -39,6 +39,40 @@ class RestoreResult(BaseModel):
     changed_words: int
 
 
+class NormalizeResult(BaseModel):
+    """Text in NFC UTF-8 with how it was read and what was repaired."""
+
+    text: str
+    encoding: str = Field(description="the input encoding, detected or given")
+    confidence: float = Field(ge=0.0, le=1.0, description="how sure the detection is (1 when given)")
+    repairs: dict[str, int] = Field(description="text-layer repairs made, by kind")
+    tone_styles: dict[str, int] = Field(description="words showing the old (hòa) and new (hoà) placement")
+    tone_style: str = Field(description="the document's style: old, new or none")
+
+
+def normalize(
+    data: bytes | str,
+    *,
+    encoding: str | None = None,
+    tone_style: ToneStyleOption = "keep",
+    name: str = "input",
+) -> NormalizeResult:
+    """Read any Vietnamese encoding (bytes) or text, repair text-layer damage, NFC."""
+    from .files import decode_bytes_detailed
+    from .normalize import apply_tone_style, repair, tone_styles
+
+    if isinstance(data, bytes):
+        text, enc, conf = decode_bytes_detailed(data, name, encoding)
+    else:
+        text, enc, conf = data, "unicode", 1.0
+    text, repairs = repair(text)
+    styles = tone_styles(text)
+    text = apply_tone_style(text, tone_style)
+    doc_style = "none" if not any(styles.values()) else ("old" if styles["old"] > styles["new"] else "new")
+    return NormalizeResult(text=text, encoding=enc, confidence=conf, repairs=repairs, tone_styles=styles,
+                           tone_style=doc_style)
+
+
 def restore(
     text: str,
     *,

@@ -21,11 +21,10 @@ invalid; 5 below the quality bar (eval); 6 output not writable."""
 
 
 def _read_input(src: str) -> str:
-    from .files import decode_bytes, read_text
+    from .files import decode_bytes_detailed, read_bytes
 
-    if src == "-":
-        return decode_bytes(sys.stdin.buffer.read(), "stdin")
-    return read_text(src)
+    data = sys.stdin.buffer.read() if src == "-" else read_bytes(src)
+    return decode_bytes_detailed(data, "stdin" if src == "-" else src)[0]
 
 
 def _write_output(text: str, out: str | None) -> None:
@@ -65,6 +64,29 @@ def restore(source: str, out: str | None, tone_style: str, model_dir: str | None
         _write_output(res.model_dump_json(indent=1) + "\n", out)
     else:
         _write_output(do_restore(text, tone_style=tone_style, model_dir=model_dir), out)  # type: ignore[arg-type]
+
+
+@cli.command(name="normalize")
+@click.argument("source", default="-", metavar="[FILE|-]")
+@click.option("-o", "--output", "out", default=None, help="Write here (atomically) instead of stdout.")
+@click.option("--encoding", default=None,
+              help="Input encoding instead of detecting it: utf-8, utf-16, cp1258, tcvn3, vni, viqr.")
+@click.option("--tone-style", type=click.Choice(["keep", "old", "new"]), default="keep", show_default=True,
+              help="Tone placement: keep, old (hòa, thủy) or new (hoà, thuỷ).")
+@click.option("--report", is_flag=True, help="Print encoding, confidence, repairs and tone style as JSON on stderr.")
+def normalize_cmd(source: str, out: str | None, encoding: str | None, tone_style: str, report: bool) -> None:
+    """Read any Vietnamese encoding, repair text-layer damage, write NFC UTF-8."""
+    from .api import normalize
+    from .files import read_bytes
+
+    data = sys.stdin.buffer.read() if source == "-" else read_bytes(source)
+    if out is not None and source != "-" and Path(out).resolve() == Path(source).resolve():
+        raise InputError(f"{out}: refusing to overwrite the input file")
+    res = normalize(data, encoding=encoding, tone_style=tone_style,  # type: ignore[arg-type]
+                    name="stdin" if source == "-" else source)
+    _write_output(res.text, out)
+    if report:
+        click.echo(res.model_dump_json(exclude={"text"}), err=True)
 
 
 @cli.command(name="eval")

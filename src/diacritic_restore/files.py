@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -10,25 +11,28 @@ from .errors import InputError, OutputError
 from .normalize import normalize_text
 
 
-def decode_bytes(data: bytes, name: str = "input") -> str:
-    """UTF-8 (with or without BOM) or BOM-marked UTF-16 → NFC text; anything else is an error."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return normalize_text(data.decode("utf-16"))
-        except UnicodeDecodeError:
-            raise InputError(f"{name}: not valid UTF-16 text") from None
-    if b"\x00" in data[:4096]:
+# control bytes no text file holds (tab, line feed, form feed, carriage return and
+# escape aside)
+_BINARY = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+def decode_bytes_detailed(data: bytes, name: str = "input", encoding: str | None = None) -> tuple[str, str, float]:
+    """Any supported Vietnamese encoding → (NFC text, encoding, confidence)."""
+    from . import charsets
+
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")) and _BINARY.search(data[:4096]):
         raise InputError(f"{name}: binary data, not text")
     try:
-        return normalize_text(data.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not UTF-8 text (byte {exc.start}); convert it to UTF-8 first") from None
+        text, enc, conf = charsets.decode_any(data, encoding)
+    except ValueError as exc:
+        raise InputError(f"{name}: {exc}") from None
+    return normalize_text(text), enc, conf
 
 
-def read_text(path: str | os.PathLike) -> str:
+def read_bytes(path: str | os.PathLike) -> bytes:
     p = Path(path)
     try:
-        data = p.read_bytes()
+        return p.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{p}: no such file") from None
     except IsADirectoryError:
@@ -37,7 +41,11 @@ def read_text(path: str | os.PathLike) -> str:
         raise InputError(f"{p}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{p}: cannot read ({exc.strerror})") from None
-    return decode_bytes(data, str(p))
+
+
+def read_text(path: str | os.PathLike) -> str:
+    """A text file in any supported encoding, as NFC text."""
+    return decode_bytes_detailed(read_bytes(path), str(path))[0]
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> None:
