@@ -16,10 +16,8 @@ Seeds 000/001 and the held-out texts are not in the models' training data (model
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile

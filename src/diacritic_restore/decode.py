@@ -9,7 +9,6 @@ Roman numerals) → candidates with channel costs per word (cached per distinct 
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections import Counter
@@ -24,7 +23,7 @@ from . import kernels
 from .channel import Alphabet, OcrTable, Profile, build_cost_tables, estimate_profile
 from .lexicon import Lexicon
 from .lm import NgramModel
-from .normalize import BOS, EOS, NUM, NUMBER, PUNCT, SPACE, SYMBOL, UNK, WORD, Token, is_break, is_title, repair, tokenize
+from .normalize import BOS, EOS, NUM, NUMBER, PUNCT, SPACE, UNK, WORD, Token, is_break, is_title, repair, tokenize
 from .syllable import canonical, is_valid, restyle, skeleton, style_of
 
 StyleOption = Literal["keep", "old", "new"]
