@@ -260,7 +260,13 @@ def decode_cp1258(data: bytes) -> str:
 
 
 def _to_bytes_view(text: str) -> bytes:
-    return bytes(_BYTE_OF_CHAR.get(c, ord(c)) if ord(c) > 0x7F else ord(c) for c in text)
+    out = bytearray()
+    for c in text:
+        b = _BYTE_OF_CHAR.get(c, ord(c)) if ord(c) > 0x7F else ord(c)
+        if b > 0xFF:
+            raise ValueError(f"character {c!r} has no code in this 8-bit encoding")
+        out.append(b)
+    return bytes(out)
 
 
 def encode(text: str, encoding: str) -> bytes:
