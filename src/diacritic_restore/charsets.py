@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .normalize import CP1252_BYTE
+from .normalize import cp1252_char as _cp1252_char
 from .syllable import is_valid
 
 SUPPORTED = ("utf-8", "utf-8-sig", "utf-16", "cp1258", "tcvn3", "vni", "viqr", "tcvn3-in-utf-8", "vni-in-utf-8")
@@ -41,16 +43,6 @@ _TCVN3_CODES = {
 }
 _TCVN3_DECODE = {b: c for c, b in _TCVN3_CODES.items()}
 
-
-def _cp1252_char(b: int) -> str:
-    """How a byte shows when the file is read as cp1252 (undefined bytes as latin-1)."""
-    try:
-        return bytes([b]).decode("cp1252")
-    except UnicodeDecodeError:
-        return chr(b)
-
-
-_BYTE_OF_CHAR = {_cp1252_char(b): b for b in range(0x80, 0x100)}
 _TCVN3_TEXT_DECODE = str.maketrans({_cp1252_char(b): c for b, c in _TCVN3_DECODE.items()})
 _TCVN3_TEXT_ENCODE = {c: _cp1252_char(b) for c, b in _TCVN3_CODES.items()}
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
@@ -262,7 +254,7 @@ def decode_cp1258(data: bytes) -> str:
 def _to_bytes_view(text: str) -> bytes:
     out = bytearray()
     for c in text:
-        b = _BYTE_OF_CHAR.get(c, ord(c)) if ord(c) > 0x7F else ord(c)
+        b = CP1252_BYTE.get(c, ord(c)) if ord(c) > 0x7F else ord(c)
         if b > 0xFF:
             raise ValueError(f"character {c!r} has no code in this 8-bit encoding")
         out.append(b)
@@ -339,7 +331,7 @@ def detect(data: bytes) -> tuple[str, float]:
                 return "viqr", min(1.0, 0.5 + changed / n)
             return "utf-8", 1.0
         scores["utf-8"] = _score(unicodedata.normalize("NFC", utf8)) + 0.05  # valid UTF-8 is strong evidence
-        if all(ord(c) < 0x100 or c in _BYTE_OF_CHAR for c in utf8):
+        if all(ord(c) < 0x100 or c in CP1252_BYTE for c in utf8):
             # a legacy file that was once read as cp1252 and saved as UTF-8
             scores["tcvn3-in-utf-8"] = _score(decode_tcvn3(utf8))
             scores["vni-in-utf-8"] = _score(decode_vni(utf8))

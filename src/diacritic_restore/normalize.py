@@ -198,12 +198,18 @@ _MOJIBAKE_RE = re.compile(
     r"[ÃÄÆÅ][\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
     r"|[áâ][\u00ba\u00bb\u00bc]"
 )
-_CP1252_BYTE: dict[str, int] = {}
-for _b in range(0x80, 0x100):
+
+
+def cp1252_char(b: int) -> str:
+    """How a byte shows when a file is read as cp1252 (undefined bytes as latin-1 does)."""
     try:
-        _CP1252_BYTE[bytes([_b]).decode("cp1252")] = _b
+        return bytes([b]).decode("cp1252")
     except UnicodeDecodeError:
-        _CP1252_BYTE[chr(_b)] = _b  # undefined in cp1252: latin-1 shows the C1 control
+        return chr(b)
+
+
+# the byte behind each character of cp1252-read text (mojibake, legacy 8-bit encodings)
+CP1252_BYTE: dict[str, int] = {cp1252_char(b): b for b in range(0x80, 0x100)}
 _HYPHEN_BREAK_RE = re.compile(r"([^\W\d_]+)-\n([^\W\d_]+) ?")
 _OCR_C_RE = re.compile(r"(?:(?<=[^\W\d_])|(?<=\s)|^)[©¢](?=[^\W\d_])", re.M)
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
@@ -229,7 +235,7 @@ def fix_mojibake(text: str) -> tuple[str, int]:
         if not _MOJIBAKE_RE.search(w):
             return w
         try:
-            raw = bytes(_CP1252_BYTE.get(c, ord(c)) if ord(c) >= 0x80 else ord(c) for c in w)
+            raw = bytes(CP1252_BYTE.get(c, ord(c)) if ord(c) >= 0x80 else ord(c) for c in w)
             out = raw.decode("utf-8")
         except (ValueError, UnicodeDecodeError):
             return w
