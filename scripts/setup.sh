@@ -12,7 +12,10 @@ for lang in vie eng; do
     need+=("tesseract-ocr-$lang")
   fi
 done
-fc-list 2>/dev/null | grep -qi "LiberationSerif" || need+=(fonts-liberation)
+# rendered test pages need a serif font with every Vietnamese glyph (Liberation 2.x;
+# fonts-liberation 1.07 lacks ơ and ư)
+[ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation2)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     SUDO=""

@@ -17,7 +17,8 @@ from . import __version__
 from .errors import InputError, QualityGateError, VnrestoreError
 
 EXIT_CODES = """Exit codes: 0 ok; 1 other error; 2 usage error; 3 bad input; 4 model missing or
-invalid; 5 below the quality bar (eval); 6 output not writable."""
+invalid; 5 below the quality bar (eval); 6 output not writable; 7 Tesseract or its language
+model missing."""
 
 
 def _read_input(src: str) -> str:
@@ -87,6 +88,56 @@ def normalize_cmd(source: str, out: str | None, encoding: str | None, tone_style
     _write_output(res.text, out)
     if report:
         click.echo(res.model_dump_json(exclude={"text"}), err=True)
+
+
+@cli.command(name="run")
+@click.argument("source", metavar="FILE")
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder to write NAME.txt into (created if missing).")
+@click.option("--no-restore", is_flag=True, help="Write the raw OCR (or text layer) for comparison.")
+@click.option("--lang", default="vie", show_default=True, help="Tesseract language(s), e.g. vie+eng.")
+@click.option("--psm", type=click.IntRange(0, 13), default=3, show_default=True, help="Tesseract page segmentation mode.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
+              help="Pages OCR'd in parallel processes [default: number of cores].")
+@click.option("--timeout", type=click.FloatRange(min=1), default=180.0, show_default=True,
+              help="Seconds per page before its OCR is stopped.")
+@click.option("--dpi", "pdf_dpi", type=click.IntRange(72, 1200), default=300, show_default=True,
+              help="Resolution scanned PDF pages are rasterised at.")
+@click.option("--no-text-layer", is_flag=True, help="OCR PDF pages even when they carry a usable text layer.")
+@click.option("--no-columns", is_flag=True, help="Keep Tesseract's line order (no two-column header reading).")
+@click.option("--no-deskew", is_flag=True, help="Preprocessing: do not straighten tilted pages.")
+@click.option("--no-denoise", is_flag=True, help="Preprocessing: no median filter.")
+@click.option("--no-dpi-normalize", is_flag=True, help="Preprocessing: do not upscale low-resolution pages.")
+@click.option("--no-border-removal", is_flag=True, help="Preprocessing: keep dark scanner borders.")
+@click.option("--binarize", is_flag=True, help="Preprocessing: Otsu binarisation before Tesseract.")
+@click.option("--tone-style", type=click.Choice(["keep", "old", "new"]), default="keep", show_default=True)
+@click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None, help="Model folder.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
+def run_cmd(source: str, out_dir: str, no_restore: bool, lang: str, psm: int, jobs: int | None, timeout: float,
+            pdf_dpi: int, no_text_layer: bool, no_columns: bool, no_deskew: bool, no_denoise: bool,
+            no_dpi_normalize: bool, no_border_removal: bool, binarize: bool, tone_style: str,
+            model_dir: str | None, quiet: bool) -> None:
+    """OCR (images, PDFs) or read (text) FILE, restore it, write OUTDIR/NAME.txt."""
+    from .ocr import OcrOptions
+    from .pipeline import RunOptions, run
+    from .preprocess import PreprocessOptions
+
+    pre = PreprocessOptions(deskew=not no_deskew, denoise=not no_denoise, normalize_dpi=not no_dpi_normalize,
+                            remove_borders=not no_border_removal, binarize=binarize)
+    ocr = OcrOptions(lang=lang, psm=psm, timeout=timeout, pdf_dpi=pdf_dpi, use_text_layer=not no_text_layer,
+                     columns=not no_columns, preprocess=pre)
+    opts = RunOptions(ocr=ocr, restore=not no_restore, tone_style=tone_style, model_dir=model_dir,  # type: ignore[arg-type]
+                      **({"jobs": jobs} if jobs else {}))
+
+    def progress(pg) -> None:
+        if not quiet:
+            conf = f", confidence {pg.mean_confidence:.2f}" if pg.mean_confidence is not None else ""
+            click.echo(f"{source}: page {pg.index + 1}: {pg.source}{conf}, {pg.seconds:.1f} s", err=True)
+
+    res, dest = run(source, out_dir, opts, on_page=progress)
+    if not quiet:
+        click.echo(f"wrote {dest} ({len(res.pages)} page{'s' if len(res.pages) != 1 else ''}, {res.seconds:.1f} s)",
+                   err=True)
 
 
 @cli.command(name="eval")

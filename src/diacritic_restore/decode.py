@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Sequence
 
 import numpy as np
 from rapidfuzz import process
@@ -278,13 +278,18 @@ class Restorer:
 
     def restore_tokens(
         self, text: str, tone_style: StyleOption = "keep", profile: Profile | None = None,
-        detailed: bool = True,
+        detailed: bool = True, doubt: Sequence[int] | None = None,
     ) -> tuple[list[Token], list[Choice | None], Profile]:
-        text, _ = repair(text)  # NFC and text-layer repairs come first
+        """``doubt``: start offsets (in ``text``) of words the OCR was unsure of; they
+        are decoded with the OCR channel's freedom whatever the document's profile."""
+        repaired, _ = repair(text)  # NFC and text-layer repairs come first
+        doubted = _map_offsets(text, repaired, doubt) if doubt else frozenset()
+        text = repaired
         toks = tokenize(text)
         words = [t.text for t in toks if t.kind == WORD]
         if profile is None:
             profile = estimate_profile(words)
+        doubt_profile = _doubt_profile(profile)
         if profile.ocr >= 0.5:
             toks = _merge_ocr_symbols(toks)
         style = _document_style(words) if tone_style == "keep" else tone_style
@@ -327,11 +332,12 @@ class Restorer:
                 ids, costs = (self.unk,), (0.0,)  # list marker a) b) c)
             elif kind == WORD:
                 # the same word on the same kind of line gets the same candidates
-                lkey = (tok.text, caps_lines[line])
+                doubtful = tok.start in doubted
+                lkey = (tok.text, caps_lines[line], doubtful)
                 hit = local.get(lkey)
                 if hit is None:
                     if tok.kind == PUNCT or not self._passthrough(tok.text, caps_lines[line]):
-                        hit = self.candidates(tok.text.lower(), profile)
+                        hit = self.candidates(tok.text.lower(), doubt_profile if doubtful else profile)
                         if not hit[0]:
                             hit = (self.unk,), (0.0,)
                     elif tok.text.isdigit():
@@ -409,8 +415,8 @@ class Restorer:
             choices[ti] = Choice(ti, tok.text, out, alternatives, float(probs[int(choice[p])]))
         return toks, choices, profile
 
-    def restore(self, text: str, tone_style: StyleOption = "keep") -> str:
-        toks, choices, _ = self.restore_tokens(text, tone_style, detailed=False)
+    def restore(self, text: str, tone_style: StyleOption = "keep", doubt: Sequence[int] | None = None) -> str:
+        toks, choices, _ = self.restore_tokens(text, tone_style, detailed=False, doubt=doubt)
         return "".join(c.output if c is not None else t.text for t, c in zip(toks, choices))
 
     def _number_candidates(self, text: str, profile: Profile) -> tuple[tuple[int, ...], tuple[float, ...]]:
@@ -436,6 +442,33 @@ class Restorer:
         return False
 
 
+def _doubt_profile(profile: Profile) -> Profile:
+    """The channel for a word its OCR doubted: a share of the OCR component, so that
+    near-by syllables (other marks, a confused letter) become candidates."""
+    if profile.ocr >= DOUBT_OCR_SHARE:
+        return profile
+    rest = 1.0 - DOUBT_OCR_SHARE
+    total = (profile.clean + profile.strip) or 1.0
+    return Profile(round(rest * profile.clean / total, 4), round(rest * profile.strip / total, 4), DOUBT_OCR_SHARE)
+
+
+def _map_offsets(old: str, new: str, offsets: Sequence[int]) -> frozenset[int]:
+    """Offsets in ``old`` carried over to ``new`` (the text after repairs)."""
+    if old == new:
+        return frozenset(offsets)
+    import difflib
+
+    out = set()
+    ops = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    for off in offsets:
+        for tag, i1, i2, j1, j2 in ops:
+            if i1 <= off < i2:
+                out.add(j1 + (off - i1) if tag == "equal" else j1)
+                break
+    return frozenset(out)
+
+
+DOUBT_OCR_SHARE = 0.35
 _OCR_WORD_CHARS = "&¢©@"
 _CHUNK = 4096  # lattice positions per Viterbi call
 

@@ -35,3 +35,9 @@ class OutputError(VnrestoreError):
     """The output cannot be written."""
 
     exit_code = 6
+
+
+class OcrSetupError(VnrestoreError):
+    """Tesseract or one of its language models is not installed."""
+
+    exit_code = 7

@@ -1,0 +1,183 @@
+"""The whole path for one document: pages in (image, PDF or text) → OCR where needed
+(pages in parallel worker processes) → restore → NFC UTF-8 text out.
+
+Workers are pure: (path, page index, options) → :class:`~.ocr.PageText`.  Progress and
+all writing happen in the main process; the restore model is loaded once there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+from typing import Callable, Literal
+
+from pydantic import BaseModel, Field
+
+from .errors import InputError
+from .ocr import OcrOptions, PageText, check_tesseract, ocr_page
+from .pages import kind_of, page_count
+
+# word confidence (0-1) below which the restore engine may look further than the word
+DOUBT_BELOW = 0.90
+
+
+class RunOptions(BaseModel):
+    """Options of ``vnrestore run`` (and of :func:`process`)."""
+
+    ocr: OcrOptions = Field(default_factory=OcrOptions)
+    restore: bool = Field(True, description="restore the text; False gives the raw OCR / text layer")
+    tone_style: Literal["keep", "old", "new"] = "keep"
+    jobs: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, description="parallel worker processes")
+    model_dir: str | None = None
+    doubt_below: float = Field(DOUBT_BELOW, ge=0, le=1,
+                               description="OCR words less confident than this get more freedom in the restore")
+
+
+class PageSummary(BaseModel):
+    index: int
+    source: str
+    mean_confidence: float | None = None
+    psm: int | None = None
+    coverage: float | None = None
+    retried: bool = False
+    skew_degrees: float | None = None
+    dpi: float | None = None
+    seconds: float
+
+
+class DocumentResult(BaseModel):
+    source_file: str
+    sha256: str
+    kind: str = Field(description="image, pdf or text")
+    pages: list[PageSummary]
+    text: str = Field(description="the output text; pages separated by form feeds")
+    restored: bool
+    mean_confidence: float | None = Field(None, description="mean OCR word confidence (0-1)")
+    seconds: float
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _worker_init() -> None:
+    # one Tesseract thread per worker: unset it was 4-5x slower on a 2-core machine
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+
+def read_pages(
+    path: Path, opts: OcrOptions, jobs: int = 1,
+    on_page: Callable[[PageText], None] | None = None,
+    meanwhile: Callable[[], object] | None = None,
+) -> list[PageText]:
+    """Every page of an image or PDF file as text (OCR or text layer), in page order.
+
+    ``meanwhile`` runs in a thread of this process while the pages are read (the
+    restore model loads while Tesseract works); it starts after the workers exist, so
+    they are never forked mid-load.
+    """
+    n = page_count(path)
+    if n == 0:
+        raise InputError(f"{path}: has no pages")
+    out: list[PageText] = []
+    with ThreadPoolExecutor(max_workers=1) as side:
+        if jobs <= 1 or n == 1:
+            _worker_init()
+            pending = side.submit(meanwhile) if meanwhile else None
+            for i in range(n):
+                out.append(ocr_page(path, i, opts))
+                if on_page:
+                    on_page(out[-1])
+        else:
+            with ProcessPoolExecutor(max_workers=min(jobs, n), initializer=_worker_init) as pool:
+                futures = [pool.submit(ocr_page, str(path), i, opts) for i in range(n)]
+                pending = side.submit(meanwhile) if meanwhile else None
+                for f in futures:
+                    out.append(f.result())
+                    if on_page:
+                        on_page(out[-1])
+        if pending is not None:
+            pending.result()  # its errors (a missing model) surface here
+    return out
+
+
+def _model_loader(opts: RunOptions) -> Callable[[], object]:
+    from . import model as modelmod
+
+    return lambda: modelmod.load(opts.model_dir)
+
+
+def restore_page(page: PageText, opts: RunOptions) -> str:
+    """Restore one page's text; OCR words Tesseract doubted may change more freely."""
+    from . import model as modelmod
+
+    r = modelmod.load(opts.model_dir)
+    doubt = [s for s, _, c in page.word_spans if c < opts.doubt_below] if page.source == "ocr" else None
+    return r.restore(page.text, opts.tone_style, doubt=doubt)
+
+
+def process(path: str | os.PathLike, opts: RunOptions | None = None,
+            on_page: Callable[[PageText], None] | None = None) -> DocumentResult:
+    """Read (OCR where needed) and restore one file; nothing is written."""
+    from .files import read_bytes, decode_bytes_detailed
+
+    opts = opts or RunOptions()
+    p = Path(path)
+    t0 = time.perf_counter()
+    if not p.exists():
+        raise InputError(f"{p}: no such file")
+    if p.is_dir():
+        raise InputError(f"{p}: is a directory")
+    kind = kind_of(p)
+    if kind == "text":
+        text = decode_bytes_detailed(read_bytes(p), str(p))[0]
+        pages = [PageText(index=0, source="text", text=text)]
+    else:
+        if p.stat().st_size == 0:
+            raise InputError(f"{p}: empty file")
+        if kind == "image":
+            check_tesseract(opts.ocr.lang)  # before any work; a PDF may need no OCR
+        pages = read_pages(p, opts.ocr, opts.jobs, on_page, meanwhile=_model_loader(opts) if opts.restore else None)
+    texts = [restore_page(pg, opts) if opts.restore else pg.text for pg in pages]
+    confs = [c for pg in pages for _, _, c in pg.word_spans]
+    summaries = [
+        PageSummary(index=pg.index, source=pg.source, mean_confidence=pg.mean_confidence, psm=pg.psm,
+                    coverage=pg.coverage, retried=pg.retried,
+                    skew_degrees=pg.preprocess.skew_degrees if pg.preprocess else None,
+                    dpi=pg.preprocess.dpi_in if pg.preprocess else None, seconds=pg.seconds)
+        for pg in pages
+    ]
+    return DocumentResult(
+        source_file=str(p), sha256=file_sha256(p), kind=kind, pages=summaries, text="\f".join(texts),
+        restored=opts.restore, mean_confidence=round(sum(confs) / len(confs), 4) if confs else None,
+        seconds=round(time.perf_counter() - t0, 3))
+
+
+def output_path(src: Path, out_dir: Path) -> Path:
+    return out_dir / (src.stem + ".txt")
+
+
+def run(path: str | os.PathLike, out_dir: str | os.PathLike, opts: RunOptions | None = None,
+        on_page: Callable[[PageText], None] | None = None) -> tuple[DocumentResult, Path]:
+    """Process ``path`` and write ``OUT_DIR/NAME.txt`` atomically."""
+    from .errors import OutputError
+    from .files import write_text_atomic
+
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot create the output folder ({exc.strerror})") from None
+    res = process(path, opts, on_page)
+    dest = output_path(Path(path), out)
+    if dest.resolve() == Path(path).resolve():
+        raise InputError(f"{dest}: refusing to overwrite the input file")
+    write_text_atomic(dest, res.text)
+    return res, dest
