@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 
 help:
 	@echo "make setup   install system packages (tesseract) and the Python package in $(VENV)"
-	@echo "make run     restore the sample OCR document corpora/seeds/000_*.txt into out/"
+	@echo "make run     restore the sample OCR document corpora/seeds/000_*.txt and a sample scan into out/"
 	@echo "make test    run the test suite"
 	@echo "make bench   accuracy and speed reports in bench/report.md and bench/ocr-report.md (and .json)"
 	@echo "make models  rebuild models/ from $(SHARED)/data and corpora/"
@@ -26,6 +26,10 @@ run: $(STAMP)
 	$(VENV)/bin/vnrestore restore corpora/seeds/000_bb47239e4054faff.txt -o out/000_restored.txt
 	@echo "--- first lines of out/000_restored.txt ---"
 	@head -n 8 out/000_restored.txt
+	$(PY) scripts/sample_scan.py out/sample-scan.png
+	OMP_THREAD_LIMIT=1 $(VENV)/bin/vnrestore run out/sample-scan.png -o out/
+	@echo "--- first lines of out/sample-scan.txt (OCR + restore of the rendered scan) ---"
+	@head -n 12 out/sample-scan.txt
 
 test: $(STAMP)
 	$(PY) -m pytest

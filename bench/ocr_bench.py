@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "corpora" / "scans-gold"
 PAGES_PER_LAW = 1
 LAWS_RENDERED = 4
+SPEED_REPEATS = 2  # best of: the machine's other load only ever adds time
 
 
 class Acc(BaseModel):
@@ -171,14 +172,17 @@ def speed(pages: list[Path], work: Path) -> Speed:
     tif = work / "speed.tif"
     ims = [Image.open(p).convert("L") if Image.open(p).mode not in ("1", "L") else Image.open(p) for p in pages]
     ims[0].save(tif, save_all=True, append_images=ims[1:], compression="tiff_lzw", dpi=(300, 300))
-    plain = sum(plain_tesseract(p)[1] for p in pages)
+    plain = min(sum(plain_tesseract(p)[1] for p in pages) for _ in range(SPEED_REPEATS))
     exe = Path(sys.executable).parent / "vnrestore"
 
     def run(jobs: int) -> float:
-        t = time.perf_counter()
-        subprocess.run([str(exe), "run", str(tif), "-o", str(work / f"speed-j{jobs}"), "--jobs", str(jobs), "-q"],
-                       check=True, env=dict(os.environ, OMP_THREAD_LIMIT="1"))
-        return time.perf_counter() - t
+        best = 1e9
+        for _ in range(SPEED_REPEATS):
+            t = time.perf_counter()
+            subprocess.run([str(exe), "run", str(tif), "-o", str(work / f"speed-j{jobs}"), "--jobs", str(jobs), "-q"],
+                           check=True, env=dict(os.environ, OMP_THREAD_LIMIT="1"))
+            best = min(best, time.perf_counter() - t)
+        return best
 
     j1 = run(1)
     j2 = run(2)
@@ -221,9 +225,9 @@ def render_md(rep: Report) -> str:
     if rep.speed:
         s = rep.speed
         L.append("\n## (4) Speed\n")
-        L.append(f"{s.pages} real scan pages in one multi-page TIFF; the whole `vnrestore run` process (start-up, "
+        L.append(f"{s.pages} real scan pages (the four transcribed ones and eight more) in one multi-page TIFF; the whole `vnrestore run` process (start-up, "
                  f"model load, preprocessing, OCR, layout, restore, writing) against `tesseract PAGE - -l vie` "
-                 f"run on each page file one after another; OMP_THREAD_LIMIT=1 for both.\n")
+                 f"run on each page file one after another; OMP_THREAD_LIMIT=1 for both; best of {SPEED_REPEATS} runs each.\n")
         L.append("| | s/page |\n|---|---|")
         L.append(f"| plain tesseract | {s.plain_tesseract_s_per_page} |")
         L.append(f"| vnrestore run --jobs 1 | {s.vnrestore_jobs1_s_per_page} ({s.ratio_jobs1}x) |")
@@ -317,7 +321,10 @@ def main() -> int:
         print(f"ablation {name}: {ablation[-1]}", file=sys.stderr)
 
     # (4) speed
-    sp = None if args.no_speed else speed([g[1] for g, _ in own], work)
+    extra = [args.shared / "data" / "scans" / "OCR_LOCAL_VBHC" / n
+             for n in ("04CT_p1.jpg", "23-BC_p1.jpg", "01-TTr_p1.jpg", "239-TTr_p1.jpg", "280-BC_p1.jpg",
+                       "299-UB_p1.jpg", "575-UB_p1.jpg", "87-QD-CT_p1.jpg")]
+    sp = None if args.no_speed else speed([g[1] for g, _ in own] + [p for p in extra if p.exists()], work)
 
     tver = subprocess.run(["tesseract", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
     medium = next(r for r in levels if r.level == "medium")

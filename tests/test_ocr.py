@@ -197,3 +197,37 @@ def test_broken_scans_are_one_line_errors(tmp_path, capsys, name, data, message)
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err and "Traceback" not in err
     assert not (tmp_path / "o" / (p.stem + ".txt")).exists()
+
+
+def test_page_where_layout_lost_text_is_retried(rendered_page, monkeypatch):
+    """A first reading that covers little of the page's ink is redone in another mode."""
+    png, truth = rendered_page
+    real = ocrmod._tesseract_words
+    modes = []
+
+    def lossy(path, lang, psm, dpi, timeout):
+        modes.append(psm)
+        words = real(path, lang, psm, dpi, timeout)
+        return words[:15] if psm == 3 else words
+
+    monkeypatch.setattr(ocrmod, "_tesseract_words", lossy)
+    res = process(png, RunOptions(jobs=1, restore=False))
+    assert modes == [3, 6]
+    assert res.pages[0].retried and res.pages[0].psm == 6 and res.pages[0].coverage > 0.8
+    assert measure(res.text, truth).syllable_accuracy > 0.9
+
+
+def test_run_writes_page_sources_beside_the_text(rendered_page, tmp_path):
+    import json
+
+    png, _ = rendered_page
+    assert main(["run", str(png), "-o", str(tmp_path), "--no-restore", "-q"]) == 0
+    doc = json.loads((tmp_path / "trang.json").read_text(encoding="utf-8"))
+    assert doc["kind"] == "image" and doc["pages"][0]["source"] == "ocr" and len(doc["sha256"]) == 64
+    assert doc["restored"] is False
+
+
+def test_python_api():
+    import diacritic_restore as dr
+
+    assert dr.RunOptions().ocr.lang == "vie" and dr.PreprocessOptions().deskew

@@ -12,6 +12,23 @@ from .evaluate import EvalResult, cer, measure, syllable_accuracy, wer
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str):
+    # the OCR pipeline pulls in OpenCV and Tesseract's wrapper: only when asked for
+    if name in ("process", "run", "RunOptions", "DocumentResult"):
+        from . import pipeline
+
+        return getattr(pipeline, name)
+    if name in ("OcrOptions",):
+        from .ocr import OcrOptions
+
+        return OcrOptions
+    if name in ("PreprocessOptions",):
+        from .preprocess import PreprocessOptions
+
+        return PreprocessOptions
+    raise AttributeError(f"module 'diacritic_restore' has no attribute {name!r}")
+
 __all__ = [
     "restore",
     "restore_detailed",
@@ -27,4 +44,10 @@ __all__ = [
     "wer",
     "syllable_accuracy",
     "VnrestoreError",
+    "process",
+    "run",
+    "RunOptions",
+    "DocumentResult",
+    "OcrOptions",
+    "PreprocessOptions",
 ]

@@ -144,8 +144,20 @@ def process(path: str | os.PathLike, opts: RunOptions | None = None,
             raise InputError(f"{p}: empty file")
         if kind == "image":
             check_tesseract(opts.ocr.lang)  # before any work; a PDF may need no OCR
-        pages = read_pages(p, opts.ocr, opts.jobs, on_page, meanwhile=_model_loader(opts) if opts.restore else None)
-    texts = [restore_page(pg, opts) if opts.restore else pg.text for pg in pages]
+        restored: dict[int, str] = {}
+
+        def arrived(pg: PageText) -> None:
+            # restore each page as it comes: the main process works while the last
+            # pages are still in Tesseract, instead of after all of them
+            if opts.restore:
+                restored[pg.index] = restore_page(pg, opts)
+            if on_page:
+                on_page(pg)
+
+        pages = read_pages(p, opts.ocr, opts.jobs, arrived, meanwhile=_model_loader(opts) if opts.restore else None)
+        for pg in pages:
+            pg.text = restored.get(pg.index, pg.text)
+    texts = [restore_page(pg, opts) if opts.restore and kind == "text" else pg.text for pg in pages]
     confs = [c for pg in pages for _, _, c in pg.word_spans]
     summaries = [
         PageSummary(index=pg.index, source=pg.source, mean_confidence=pg.mean_confidence, psm=pg.psm,
@@ -166,7 +178,8 @@ def output_path(src: Path, out_dir: Path) -> Path:
 
 def run(path: str | os.PathLike, out_dir: str | os.PathLike, opts: RunOptions | None = None,
         on_page: Callable[[PageText], None] | None = None) -> tuple[DocumentResult, Path]:
-    """Process ``path`` and write ``OUT_DIR/NAME.txt`` atomically."""
+    """Process ``path`` and write ``OUT_DIR/NAME.txt`` and ``NAME.json`` (pages, where
+    each page's text came from, confidences, the input's sha256) atomically."""
     from .errors import OutputError
     from .files import write_text_atomic
 
@@ -177,7 +190,9 @@ def run(path: str | os.PathLike, out_dir: str | os.PathLike, opts: RunOptions | 
         raise OutputError(f"{out}: cannot create the output folder ({exc.strerror})") from None
     res = process(path, opts, on_page)
     dest = output_path(Path(path), out)
-    if dest.resolve() == Path(path).resolve():
-        raise InputError(f"{dest}: refusing to overwrite the input file")
+    for d in (dest, dest.with_suffix(".json")):
+        if d.resolve() == Path(path).resolve():
+            raise InputError(f"{d}: refusing to overwrite the input file")
     write_text_atomic(dest, res.text)
+    write_text_atomic(dest.with_suffix(".json"), res.model_dump_json(indent=1, exclude={"text"}) + "\n")
     return res, dest
