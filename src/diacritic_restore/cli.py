@@ -117,7 +117,8 @@ def run_cmd(source: str, out_dir: str, no_restore: bool, lang: str, psm: int, jo
             pdf_dpi: int, no_text_layer: bool, no_columns: bool, no_deskew: bool, no_denoise: bool,
             no_dpi_normalize: bool, no_border_removal: bool, binarize: bool, tone_style: str,
             model_dir: str | None, quiet: bool) -> None:
-    """OCR (images, PDFs) or read (text) FILE, restore it, write OUTDIR/NAME.txt."""
+    """OCR (images, PDFs) or read (text) FILE, restore it, write OUTDIR/NAME.txt and
+    its metadata as OUTDIR/NAME.json."""
     from .ocr import OcrOptions
     from .pipeline import RunOptions, run
     from .preprocess import PreprocessOptions
@@ -138,6 +139,33 @@ def run_cmd(source: str, out_dir: str, no_restore: bool, lang: str, psm: int, jo
     if not quiet:
         click.echo(f"wrote {dest} ({len(res.pages)} page{'s' if len(res.pages) != 1 else ''}, {res.seconds:.1f} s)",
                    err=True)
+
+
+@cli.command(name="metadata")
+@click.argument("source", metavar="FILE")
+@click.option("--no-restore", is_flag=True, help="Extract from the text as it is (it is already restored).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None, help="Pages OCR'd in parallel (scans).")
+@click.option("--lang", default="vie", show_default=True, help="Tesseract language(s) for scans.")
+@click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None, help="Model folder.")
+def metadata_cmd(source: str, no_restore: bool, jobs: int | None, lang: str, model_dir: str | None) -> None:
+    """Print FILE's metadata (number, type, issuer, date, signer, recipients, cited
+    documents...) as JSON; FILE may be text, an image or a PDF."""
+    from .ocr import OcrOptions
+    from .pipeline import RunOptions, process
+
+    opts = RunOptions(restore=not no_restore, model_dir=model_dir, ocr=OcrOptions(lang=lang),
+                      **({"jobs": jobs} if jobs else {}))
+    click.echo(process(source, opts).metadata.model_dump_json(indent=1))
+
+
+@cli.command(name="schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema of the metadata JSON (also docs/metadata.schema.json)."""
+    import json
+
+    from .metadata import schema
+
+    click.echo(json.dumps(schema(), ensure_ascii=False, indent=1))
 
 
 @cli.command(name="eval")

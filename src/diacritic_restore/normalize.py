@@ -250,7 +250,11 @@ def _has_tone(s: str) -> bool:
 
 
 def _joinable(a: str, b: str) -> bool:
-    """Do ``a`` and ``b`` look like one syllable cut inside its vowels (``đư|ợc``)?"""
+    """Do ``a`` and ``b`` look like one syllable cut inside its vowels (``đư|ợc``) or
+    between its onset and its vowels (``v|ụ``)?"""
+    if skeleton(b[:1].lower()) in "aeiouy" and len(a) <= 3 and _has_tone(b) \
+            and not any(skeleton(c.lower()) in "aeiouy" for c in a) and (a.islower() or b.isupper()):
+        return is_valid(a + b) and not is_valid(a)
     if a[-1].lower() not in "aăâeêioôơuưy" or skeleton(b[:1]) not in "aeiouy":
         return False
     if _has_tone(a) or not _has_tone(b):

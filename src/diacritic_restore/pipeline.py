@@ -17,6 +17,7 @@ from typing import Callable, Literal
 from pydantic import BaseModel, Field
 
 from .errors import InputError
+from .metadata import Metadata, PageInfo, document_metadata
 from .ocr import OcrOptions, PageText, check_tesseract, ocr_page
 from .pages import kind_of, page_count
 
@@ -36,26 +37,15 @@ class RunOptions(BaseModel):
                                description="OCR words less confident than this get more freedom in the restore")
 
 
-class PageSummary(BaseModel):
-    index: int
-    source: str
-    mean_confidence: float | None = None
-    psm: int | None = None
-    coverage: float | None = None
-    retried: bool = False
-    skew_degrees: float | None = None
-    dpi: float | None = None
-    seconds: float
-
-
 class DocumentResult(BaseModel):
     source_file: str
     sha256: str
     kind: str = Field(description="image, pdf or text")
-    pages: list[PageSummary]
+    pages: list[PageInfo]
     text: str = Field(description="the output text; pages separated by form feeds")
     restored: bool
-    mean_confidence: float | None = Field(None, description="mean OCR word confidence (0-1)")
+    mean_confidence: float | None = Field(None, description="mean OCR word confidence, or restore confidence (0-1)")
+    metadata: Metadata
     seconds: float
 
 
@@ -136,9 +126,16 @@ def process(path: str | os.PathLike, opts: RunOptions | None = None,
     if p.is_dir():
         raise InputError(f"{p}: is a directory")
     kind = kind_of(p)
+    restore_conf: float | None = None
     if kind == "text":
         text = decode_bytes_detailed(read_bytes(p), str(p))[0]
         pages = [PageText(index=0, source="text", text=text)]
+        if opts.restore:
+            from .api import restore_detailed
+
+            res = restore_detailed(text, tone_style=opts.tone_style, model_dir=opts.model_dir)
+            pages[0].text = res.text
+            restore_conf = res.mean_confidence
     else:
         if p.stat().st_size == 0:
             raise InputError(f"{p}: empty file")
@@ -157,19 +154,22 @@ def process(path: str | os.PathLike, opts: RunOptions | None = None,
         pages = read_pages(p, opts.ocr, opts.jobs, arrived, meanwhile=_model_loader(opts) if opts.restore else None)
         for pg in pages:
             pg.text = restored.get(pg.index, pg.text)
-    texts = [restore_page(pg, opts) if opts.restore and kind == "text" else pg.text for pg in pages]
+    texts = [pg.text for pg in pages]
     confs = [c for pg in pages for _, _, c in pg.word_spans]
     summaries = [
-        PageSummary(index=pg.index, source=pg.source, mean_confidence=pg.mean_confidence, psm=pg.psm,
+        PageInfo(index=pg.index, source=pg.source, mean_confidence=pg.mean_confidence, psm=pg.psm,
                     coverage=pg.coverage, retried=pg.retried,
                     skew_degrees=pg.preprocess.skew_degrees if pg.preprocess else None,
                     dpi=pg.preprocess.dpi_in if pg.preprocess else None, seconds=pg.seconds)
         for pg in pages
     ]
-    return DocumentResult(
-        source_file=str(p), sha256=file_sha256(p), kind=kind, pages=summaries, text="\f".join(texts),
-        restored=opts.restore, mean_confidence=round(sum(confs) / len(confs), 4) if confs else None,
-        seconds=round(time.perf_counter() - t0, 3))
+    text = "\f".join(texts)
+    sha = file_sha256(p)
+    mean = round(sum(confs) / len(confs), 4) if confs else (round(restore_conf, 4) if restore_conf else None)
+    md = document_metadata(text, source_file=str(p), sha256=sha, pages=summaries, mean_confidence=mean)
+    return DocumentResult(source_file=str(p), sha256=sha, kind=kind, pages=summaries, text=text,
+                          restored=opts.restore, mean_confidence=mean, metadata=md,
+                          seconds=round(time.perf_counter() - t0, 3))
 
 
 def output_path(src: Path, out_dir: Path) -> Path:
@@ -178,8 +178,8 @@ def output_path(src: Path, out_dir: Path) -> Path:
 
 def run(path: str | os.PathLike, out_dir: str | os.PathLike, opts: RunOptions | None = None,
         on_page: Callable[[PageText], None] | None = None) -> tuple[DocumentResult, Path]:
-    """Process ``path`` and write ``OUT_DIR/NAME.txt`` and ``NAME.json`` (pages, where
-    each page's text came from, confidences, the input's sha256) atomically."""
+    """Process ``path`` and write ``OUT_DIR/NAME.txt`` and ``NAME.json`` (the document's
+    metadata, with each page's source and confidence and the input's sha256) atomically."""
     from .errors import OutputError
     from .files import write_text_atomic
 
@@ -194,5 +194,5 @@ def run(path: str | os.PathLike, out_dir: str | os.PathLike, opts: RunOptions | 
         if d.resolve() == Path(path).resolve():
             raise InputError(f"{d}: refusing to overwrite the input file")
     write_text_atomic(dest, res.text)
-    write_text_atomic(dest.with_suffix(".json"), res.model_dump_json(indent=1, exclude={"text"}) + "\n")
+    write_text_atomic(dest.with_suffix(".json"), res.metadata.model_dump_json(indent=1) + "\n")
     return res, dest
