@@ -162,7 +162,7 @@ def fold(text: str) -> str:
 _CODE = r"[A-Za-zĐđ][A-Za-zĐđ0-9]{0,9}"
 # 15-CT/TU, 05-QC/BTCTU-BDVTU, 08-QĐi/TW, 45/KH-UBND, 04/2015/NĐ-CP, 1193-QĐ/TU
 _SYMBOL_RE = re.compile(
-    rf"(?<![\w/])(?P<num>\d{{1,5}})\s?(?:/(?P<year>\d{{4}}))?\s?[-/]\s?(?P<code>{_CODE}(?:\s?[-/]\s?{_CODE})+|{_CODE})(?![\w])")
+    rf"(?<![\w/])(?P<num>\d{{1,5}})\s?(?:/(?P<year>\d{{4}}))?(?:\s?[-/]\s?|\s(?=[A-ZĐ][A-Za-zĐ]{{0,4}}/))(?P<code>{_CODE}(?:\s?[-/]\s?{_CODE})+|{_CODE})(?![\w])")
 _DATE_NUM_RE = re.compile(r"ngay\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
 _DATE_WORDS_RE = re.compile(r"ngay\s*(\d{1,2})?\s*\W{0,3}\s*thang\s*(\d{1,2})?\s*\W{0,3}\s*nam\s*(\d{4})")
 _SO_RE = re.compile(r"(?<![a-z])(?:so|s6|s0|s5|s\u00f3)\s*:?\s*")  # "S6": English OCR of Số
@@ -299,7 +299,8 @@ def _symbol_key(sym: str) -> str:
 
 
 def _symbol_text(m: re.Match[str]) -> str:
-    return repair_symbol(re.sub(r"\s+", "", m.group(0)))
+    # "12 HD/BTCTW": OCR lost the hyphen
+    return repair_symbol(re.sub(r"\s+", "", re.sub(r"^(\d+)\s+(?=[A-Za-zĐ])", r"\1-", m.group(0))))
 
 
 # ------------------------------------------------------------------ the extractor
@@ -451,6 +452,9 @@ def _issuer_end(text: str, ftext: str, s: int) -> int:
     mm = _PUNCT_STOP.search(ftext, s)
     if mm:
         end = mm.start()
+    term = re.match(r"\s*\(k\w{2,4}\s+[ivxlc]+\)", ftext[end:])
+    if term:  # "Trung ương 4 (khoá XII)": the term belongs to the name
+        return end + term.end()
     for mm in _ISSUER_STOP.finditer(ftext, s, end):
         if text[mm.start() + 1].islower():
             end = mm.start()
@@ -551,7 +555,7 @@ def _cited(doc: _Doc, start: int, stop: int) -> list[CitedDocument]:
                 continue
             raw = _clean(text[m.start():raw_end])
             # the same resolution named again with its term ("lần thứ XIV" / "nhiệm kỳ ...")
-            key = re.split(r"\s(?:lan thu|nhiem ky|khoa)\s", fold(f"{tname} {issuer}"))[0]
+            key = re.split(r"\s(?:lan thu|nhiem ky|khoa)\s", re.sub(r"\s*\(.*?\)", "", fold(f"{tname} {issuer}")))[0]
             planned = re.search(r"(ban hanh|xay dung|nghien cuu|du thao|soan thao)\s*$", ftext[max(0, m.start() - 30):m.start()])
             if key in seen_raw or len(raw.split()) < 2 or planned:
                 continue
@@ -569,6 +573,8 @@ def _cited(doc: _Doc, start: int, stop: int) -> list[CitedDocument]:
             sym = _symbol_text(sm)
             code_type = type_of_code(sm.group("code"))
             prev = by_symbol.get(sym) or by_symbol.get(_symbol_key(sym))
+            if prev is not None and prev.date and date and prev.date != date:
+                prev = None  # two documents of one symbol (07-NQ/TU of 2008 and of 2018)
             if prev is not None:
                 prev.date = prev.date or date
                 prev.issuer = prev.issuer or issuer
@@ -603,6 +609,9 @@ def _cited(doc: _Doc, start: int, stop: int) -> list[CitedDocument]:
                            raw=_clean(text[start_raw:raw_end]), line=owners[sm.start()] + 1, confidence=0.7)
         by_symbol[sym] = by_symbol[_symbol_key(sym)] = cd
         out.append(cd)
+    # "Quy định số 213 của Bộ Chính trị" after "Quy định 213-QĐ/TW": one document
+    numbered = {(c.type, c.number) for c in out if c.symbol}
+    out = [c for c in out if c.symbol or c.number is None or (c.type, c.number) not in numbered]
     out.sort(key=lambda c: c.line)
     return out
 
