@@ -112,7 +112,6 @@ class PageInfo(BaseModel):
     retried: bool = False
     skew_degrees: float | None = None
     dpi: float | None = None
-    seconds: float = 0.0
 
 
 class Metadata(BaseModel):

@@ -52,6 +52,8 @@ class PageText(BaseModel):
     coverage: float | None = None
     retried: bool = False
     preprocess: PreprocessReport | None = None
+    restored: bool = False
+    restore_confidence: float | None = Field(None, description="mean restore confidence (text documents)")
     seconds: float = 0.0
 
 

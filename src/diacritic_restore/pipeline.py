@@ -113,32 +113,74 @@ def restore_page(page: PageText, opts: RunOptions) -> str:
     return r.restore(page.text, opts.tone_style, doubt=doubt)
 
 
-def process(path: str | os.PathLike, opts: RunOptions | None = None,
-            on_page: Callable[[PageText], None] | None = None) -> DocumentResult:
-    """Read (OCR where needed) and restore one file; nothing is written."""
-    from .files import read_bytes, decode_bytes_detailed
+def read_text_unit(path: Path, opts: RunOptions) -> PageText:
+    """A text document, decoded and (unless ``opts.restore`` is off) restored."""
+    from .files import decode_bytes_detailed, read_bytes
 
-    opts = opts or RunOptions()
-    p = Path(path)
     t0 = time.perf_counter()
+    text = decode_bytes_detailed(read_bytes(path), str(path))[0]
+    pg = PageText(index=0, source="text", text=text)
+    if opts.restore:
+        from .api import restore_detailed
+
+        res = restore_detailed(text, tone_style=opts.tone_style, model_dir=opts.model_dir)
+        pg.text, pg.restored, pg.restore_confidence = res.text, True, res.mean_confidence
+    pg.seconds = round(time.perf_counter() - t0, 3)
+    return pg
+
+
+def read_page_unit(path: Path, index: int, opts: RunOptions) -> PageText:
+    """One page of a scan or PDF, read and (unless ``opts.restore`` is off) restored."""
+    pg = ocr_page(path, index, opts.ocr)
+    if opts.restore:
+        t0 = time.perf_counter()
+        pg.text, pg.restored = restore_page(pg, opts), True
+        pg.seconds = round(pg.seconds + time.perf_counter() - t0, 3)
+    return pg
+
+
+def check_input(p: Path) -> str:
+    """The kind of a readable input file, or a one-line error."""
     if not p.exists():
         raise InputError(f"{p}: no such file")
     if p.is_dir():
         raise InputError(f"{p}: is a directory")
     kind = kind_of(p)
-    restore_conf: float | None = None
-    if kind == "text":
-        text = decode_bytes_detailed(read_bytes(p), str(p))[0]
-        pages = [PageText(index=0, source="text", text=text)]
-        if opts.restore:
-            from .api import restore_detailed
+    if kind != "text" and p.stat().st_size == 0:
+        raise InputError(f"{p}: empty file")
+    return kind
 
-            res = restore_detailed(text, tone_style=opts.tone_style, model_dir=opts.model_dir)
-            pages[0].text = res.text
-            restore_conf = res.mean_confidence
+
+def assemble(path: Path, kind: str, pages: list[PageText], opts: RunOptions, seconds: float) -> DocumentResult:
+    """The document from its pages, in order: text (pages split by form feeds) and metadata."""
+    texts = [pg.text for pg in pages]
+    confs = [c for pg in pages for _, _, c in pg.word_spans]
+    infos = [
+        PageInfo(index=pg.index, source=pg.source, mean_confidence=pg.mean_confidence, psm=pg.psm,
+                 coverage=pg.coverage, retried=pg.retried,
+                 skew_degrees=pg.preprocess.skew_degrees if pg.preprocess else None,
+                 dpi=pg.preprocess.dpi_in if pg.preprocess else None)
+        for pg in pages
+    ]
+    text = "\f".join(texts)
+    sha = file_sha256(path)
+    rc = [pg.restore_confidence for pg in pages if pg.restore_confidence is not None]
+    mean = round(sum(confs) / len(confs), 4) if confs else (round(sum(rc) / len(rc), 4) if rc else None)
+    md = document_metadata(text, source_file=str(path), sha256=sha, pages=infos, mean_confidence=mean)
+    return DocumentResult(source_file=str(path), sha256=sha, kind=kind, pages=infos, text=text,
+                          restored=opts.restore, mean_confidence=mean, metadata=md, seconds=round(seconds, 3))
+
+
+def process(path: str | os.PathLike, opts: RunOptions | None = None,
+            on_page: Callable[[PageText], None] | None = None) -> DocumentResult:
+    """Read (OCR where needed) and restore one file; nothing is written."""
+    opts = opts or RunOptions()
+    p = Path(path)
+    t0 = time.perf_counter()
+    kind = check_input(p)
+    if kind == "text":
+        pages = [read_text_unit(p, opts)]
     else:
-        if p.stat().st_size == 0:
-            raise InputError(f"{p}: empty file")
         if kind == "image":
             check_tesseract(opts.ocr.lang)  # before any work; a PDF may need no OCR
         restored: dict[int, str] = {}
@@ -153,23 +195,9 @@ def process(path: str | os.PathLike, opts: RunOptions | None = None,
 
         pages = read_pages(p, opts.ocr, opts.jobs, arrived, meanwhile=_model_loader(opts) if opts.restore else None)
         for pg in pages:
-            pg.text = restored.get(pg.index, pg.text)
-    texts = [pg.text for pg in pages]
-    confs = [c for pg in pages for _, _, c in pg.word_spans]
-    summaries = [
-        PageInfo(index=pg.index, source=pg.source, mean_confidence=pg.mean_confidence, psm=pg.psm,
-                    coverage=pg.coverage, retried=pg.retried,
-                    skew_degrees=pg.preprocess.skew_degrees if pg.preprocess else None,
-                    dpi=pg.preprocess.dpi_in if pg.preprocess else None, seconds=pg.seconds)
-        for pg in pages
-    ]
-    text = "\f".join(texts)
-    sha = file_sha256(p)
-    mean = round(sum(confs) / len(confs), 4) if confs else (round(restore_conf, 4) if restore_conf else None)
-    md = document_metadata(text, source_file=str(p), sha256=sha, pages=summaries, mean_confidence=mean)
-    return DocumentResult(source_file=str(p), sha256=sha, kind=kind, pages=summaries, text=text,
-                          restored=opts.restore, mean_confidence=mean, metadata=md,
-                          seconds=round(time.perf_counter() - t0, 3))
+            if pg.index in restored:
+                pg.text, pg.restored = restored[pg.index], True
+    return assemble(p, kind, pages, opts, time.perf_counter() - t0)
 
 
 def output_path(src: Path, out_dir: Path) -> Path:
