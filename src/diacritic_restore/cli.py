@@ -16,9 +16,10 @@ import click
 from . import __version__
 from .errors import InputError, QualityGateError, VnrestoreError
 
-EXIT_CODES = """Exit codes: 0 ok; 1 other error; 2 usage error; 3 bad input; 4 model missing or
-invalid; 5 below the quality bar (eval); 6 output not writable; 7 Tesseract or its language
-model missing."""
+EXIT_CODES = """Exit codes: 0 ok; 1 other error; 2 usage error (or bad --config); 3 bad input; 4 model
+missing or invalid; 5 below the quality bar (eval); 6 output not writable; 7 Tesseract or its
+language model missing; 8 run: some inputs failed, the others were written; 9 run: every input
+failed."""
 
 
 def _read_input(src: str) -> str:
@@ -90,16 +91,30 @@ def normalize_cmd(source: str, out: str | None, encoding: str | None, tone_style
         click.echo(res.model_dump_json(exclude={"text"}), err=True)
 
 
+# CLI option → place in RunOptions (given on the command line, it overrides --config)
+_RUN_OPTION_PATHS = {
+    "lang": ("ocr", "lang"), "psm": ("ocr", "psm"), "timeout": ("ocr", "timeout"), "pdf_dpi": ("ocr", "pdf_dpi"),
+    "no_text_layer": ("ocr", "use_text_layer"), "no_columns": ("ocr", "columns"),
+    "no_deskew": ("ocr", "preprocess", "deskew"), "no_denoise": ("ocr", "preprocess", "denoise"),
+    "no_dpi_normalize": ("ocr", "preprocess", "normalize_dpi"),
+    "no_border_removal": ("ocr", "preprocess", "remove_borders"), "binarize": ("ocr", "preprocess", "binarize"),
+    "no_restore": ("restore",), "tone_style": ("tone_style",), "jobs": ("jobs",), "model_dir": ("model_dir",),
+}
+
+
 @cli.command(name="run")
-@click.argument("source", metavar="FILE")
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Folder to write NAME.txt into (created if missing).")
+              help="Folder to write into (created if missing); the input tree is mirrored there.")
+@click.option("--config", "config", type=click.Path(dir_okay=False), default=None,
+              help="TOML file with settings (keys of RunOptions; [ocr], [ocr.preprocess]); options given here win.")
+@click.option("--force", is_flag=True, help="Redo every input, even those the ledger records as done.")
 @click.option("--no-restore", is_flag=True, help="Write the raw OCR (or text layer) for comparison.")
 @click.option("--lang", default="vie", show_default=True, help="Tesseract language(s), e.g. vie+eng.")
 @click.option("--psm", type=click.IntRange(0, 13), default=3, show_default=True, help="Tesseract page segmentation mode.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
-              help="Pages OCR'd in parallel processes [default: number of cores].")
-@click.option("--timeout", type=click.FloatRange(min=1), default=180.0, show_default=True,
+              help="Parallel worker processes (documents and pages) [default: number of cores].")
+@click.option("--timeout", type=click.FloatRange(min=0.01), default=180.0, show_default=True,
               help="Seconds per page before its OCR is stopped.")
 @click.option("--dpi", "pdf_dpi", type=click.IntRange(72, 1200), default=300, show_default=True,
               help="Resolution scanned PDF pages are rasterised at.")
@@ -112,33 +127,46 @@ def normalize_cmd(source: str, out: str | None, encoding: str | None, tone_style
 @click.option("--binarize", is_flag=True, help="Preprocessing: Otsu binarisation before Tesseract.")
 @click.option("--tone-style", type=click.Choice(["keep", "old", "new"]), default="keep", show_default=True)
 @click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None, help="Model folder.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
-def run_cmd(source: str, out_dir: str, no_restore: bool, lang: str, psm: int, jobs: int | None, timeout: float,
-            pdf_dpi: int, no_text_layer: bool, no_columns: bool, no_deskew: bool, no_denoise: bool,
-            no_dpi_normalize: bool, no_border_removal: bool, binarize: bool, tone_style: str,
-            model_dir: str | None, quiet: bool) -> None:
-    """OCR (images, PDFs) or read (text) FILE, restore it, write OUTDIR/NAME.txt and
-    its metadata as OUTDIR/NAME.json."""
-    from .ocr import OcrOptions
-    from .pipeline import RunOptions, run
-    from .preprocess import PreprocessOptions
+@click.option("--quiet", "-q", is_flag=True, help="No progress line and no summary on stderr.")
+@click.pass_context
+def run_cmd(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, config: str | None, force: bool,
+            quiet: bool, **options) -> None:
+    """OCR (images, PDFs) or read (text) every INPUT (files, folders, globs), restore
+    it, and write OUTDIR/…/NAME.txt, NAME.json and OUTDIR/report.json.
 
-    pre = PreprocessOptions(deskew=not no_deskew, denoise=not no_denoise, normalize_dpi=not no_dpi_normalize,
-                            remove_borders=not no_border_removal, binarize=binarize)
-    ocr = OcrOptions(lang=lang, psm=psm, timeout=timeout, pdf_dpi=pdf_dpi, use_text_layer=not no_text_layer,
-                     columns=not no_columns, preprocess=pre)
-    opts = RunOptions(ocr=ocr, restore=not no_restore, tone_style=tone_style, model_dir=model_dir,  # type: ignore[arg-type]
-                      **({"jobs": jobs} if jobs else {}))
+    A rerun of the same command only does what is not finished yet (the ledger in
+    OUTDIR); changed inputs or settings are redone.
+    """
+    from click.core import ParameterSource
 
-    def progress(pg) -> None:
-        if not quiet:
-            conf = f", confidence {pg.mean_confidence:.2f}" if pg.mean_confidence is not None else ""
-            click.echo(f"{source}: page {pg.index + 1}: {pg.source}{conf}, {pg.seconds:.1f} s", err=True)
+    from .batch import run_batch, summary
+    from .pipeline import load_options, options_from
 
-    res, dest = run(source, out_dir, opts, on_page=progress)
+    overrides: dict = {}
+    for name, value in options.items():
+        if ctx.get_parameter_source(name) != ParameterSource.COMMANDLINE and config is not None:
+            continue  # the config file's value (or the default) stands
+        if value is None:
+            continue
+        path = _RUN_OPTION_PATHS[name]
+        if name.startswith("no_"):
+            value = not value
+        d = overrides
+        for key in path[:-1]:
+            d = d.setdefault(key, {})
+        d[path[-1]] = value
+    opts = load_options(config, overrides) if config else options_from({}, overrides)
+    rep = run_batch(list(inputs), out_dir, opts, force=force, quiet=quiet)
+    if rep.files == 1 and rep.failed == 1:
+        # one file: its own error and exit code, as for any single command
+        only = next(r for r in rep.details if r.status == "failed")
+        err = VnrestoreError(f"{only.input}: {only.reason}")
+        err.exit_code = only.exit_code or 1
+        raise err
     if not quiet:
-        click.echo(f"wrote {dest} ({len(res.pages)} page{'s' if len(res.pages) != 1 else ''}, {res.seconds:.1f} s)",
-                   err=True)
+        click.echo(summary(rep), err=True)
+    if rep.exit_code:
+        raise SystemExit(rep.exit_code)
 
 
 @cli.command(name="metadata")
@@ -258,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except BrokenPipeError:
         return 1
+    except SystemExit as exc:  # a batch's own exit code (8, 9)
+        return int(exc.code or 0)
     except KeyboardInterrupt:
         click.echo("vnrestore: interrupted", err=True)
         return 130

@@ -41,3 +41,9 @@ class OcrSetupError(VnrestoreError):
     """Tesseract or one of its language models is not installed."""
 
     exit_code = 7
+
+
+class ConfigError(VnrestoreError):
+    """A configuration file that cannot be read or has unknown or invalid settings."""
+
+    exit_code = 2

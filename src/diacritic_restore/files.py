@@ -55,7 +55,8 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> None:
     if not parent.is_dir():
         raise OutputError(f"{p}: folder {parent} does not exist")
     try:
-        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{p.name}.", suffix=".tmp")
+        # a recognisable name, so a batch rerun can clear what a killed run left
+        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".vnrestore-{p.name}.", suffix=".tmp")
     except OSError as exc:
         raise OutputError(f"{p}: cannot write ({exc.strerror})") from None
     try:

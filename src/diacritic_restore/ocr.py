@@ -17,7 +17,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import InputError, OcrSetupError
 from .layout import Word, ink_coverage, order_lines
@@ -27,6 +27,8 @@ from .preprocess import PreprocessOptions, PreprocessReport, preprocess
 
 class OcrOptions(BaseModel):
     """How pages are read (shared by the CLI and the Python API)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     lang: str = Field("vie", description="Tesseract language(s), e.g. vie or vie+eng")
     psm: int = Field(3, ge=0, le=13, description="Tesseract page segmentation mode")

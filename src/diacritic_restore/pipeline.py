@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import InputError
 from .metadata import Metadata, PageInfo, document_metadata
@@ -26,7 +26,10 @@ DOUBT_BELOW = 0.90
 
 
 class RunOptions(BaseModel):
-    """Options of ``vnrestore run`` (and of :func:`process`)."""
+    """Options of ``vnrestore run`` and of the Python API (:func:`process`,
+    :func:`~.batch.run_batch`); loadable from a TOML file (:meth:`from_file`)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     ocr: OcrOptions = Field(default_factory=OcrOptions)
     restore: bool = Field(True, description="restore the text; False gives the raw OCR / text layer")
@@ -35,6 +38,46 @@ class RunOptions(BaseModel):
     model_dir: str | None = None
     doubt_below: float = Field(DOUBT_BELOW, ge=0, le=1,
                                description="OCR words less confident than this get more freedom in the restore")
+
+
+def load_options(path: str | os.PathLike, overrides: dict | None = None) -> RunOptions:
+    """Settings from a TOML file (top-level keys of :class:`RunOptions`, tables
+    ``[ocr]`` and ``[ocr.preprocess]``), then ``overrides`` (nested dicts) on top."""
+    from .errors import ConfigError
+
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: no such configuration file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{p}: cannot read ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{p}: not valid TOML ({exc})") from None
+    return options_from(data, overrides, str(p))
+
+
+def options_from(data: dict, overrides: dict | None = None, where: str = "settings") -> RunOptions:
+    from .errors import ConfigError
+
+    merged = _merge(data, overrides or {})
+    try:
+        return RunOptions.model_validate(merged)
+    except ValidationError as exc:
+        e = exc.errors()[0]
+        loc = ".".join(str(x) for x in e["loc"])
+        raise ConfigError(f"{where}: {loc}: {e['msg']}") from None
+
+
+def _merge(a: dict, b: dict) -> dict:
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
 
 
 class DocumentResult(BaseModel):

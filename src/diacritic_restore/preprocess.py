@@ -13,7 +13,7 @@ import math
 
 import cv2
 import numpy as np
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 TARGET_DPI = 300
 # median height of a letter component at 300 dpi in 12-14 pt text (measured on renders):
@@ -23,6 +23,8 @@ _LETTER_H_300 = 30.0
 
 class PreprocessOptions(BaseModel):
     """Which stages run (CLI: ``--no-deskew`` etc.)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     grayscale: bool = True
     normalize_dpi: bool = Field(True, description="upscale pages scanned below 250 dpi to 300 dpi")
