@@ -320,7 +320,8 @@ def run_batch(
         progress.files_done += 1
         if rep.status == "failed":
             progress.failed += 1
-            progress.log(f"vnrestore: {rep.input}: {rep.reason}")
+            if len(items) > 1:  # a single file's error is the command's own one line
+                progress.log(f"vnrestore: {rep.input}: {rep.reason}")
         if on_document:
             on_document(rep)
         progress.draw()

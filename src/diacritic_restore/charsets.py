@@ -321,6 +321,7 @@ def detect(data: bytes) -> tuple[str, float]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16", 1.0
     scores: dict[str, float] = {}
+    valid_utf8 = False
     try:
         utf8 = data.decode("utf-8")
         if utf8.isascii():
@@ -331,13 +332,16 @@ def detect(data: bytes) -> tuple[str, float]:
                 return "viqr", min(1.0, 0.5 + changed / n)
             return "utf-8", 1.0
         scores["utf-8"] = _score(unicodedata.normalize("NFC", utf8)) + 0.05  # valid UTF-8 is strong evidence
+        # single-byte legacy text almost never forms several valid UTF-8 sequences; OCR
+        # text with few real Vietnamese syllables (Séc Trang) must not turn into VNI
+        valid_utf8 = sum(not c.isascii() for c in utf8) >= 3
         if all(ord(c) < 0x100 or c in CP1252_BYTE for c in utf8):
             # a legacy file that was once read as cp1252 and saved as UTF-8
             scores["tcvn3-in-utf-8"] = _score(decode_tcvn3(utf8))
             scores["vni-in-utf-8"] = _score(decode_vni(utf8))
     except UnicodeDecodeError:
         pass
-    for enc in ("cp1258", "tcvn3", "vni"):
+    for enc in ("cp1258", "tcvn3", "vni") if not valid_utf8 else ():
         try:
             scores[enc] = _score(decode(data, enc))
         except (UnicodeDecodeError, ValueError):
