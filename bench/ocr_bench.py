@@ -79,6 +79,10 @@ class Speed(BaseModel):
     vnrestore_jobs2_s_per_page: float
     ratio_jobs1: float
     speedup_jobs2: float
+    batch_files: int = 0
+    batch_jobs1_s: float = 0.0
+    batch_jobs2_s: float = 0.0
+    batch_speedup_jobs2: float = 0.0
 
 
 class Report(BaseModel):
@@ -175,21 +179,32 @@ def speed(pages: list[Path], work: Path) -> Speed:
     plain = min(sum(plain_tesseract(p)[1] for p in pages) for _ in range(SPEED_REPEATS))
     exe = Path(sys.executable).parent / "vnrestore"
 
-    def run(jobs: int) -> float:
+    def run(src: Path, jobs: int) -> float:
         best = 1e9
         for _ in range(SPEED_REPEATS):
             t = time.perf_counter()
-            subprocess.run([str(exe), "run", str(tif), "-o", str(work / f"speed-j{jobs}"), "--jobs", str(jobs), "-q"],
-                           check=True, env=dict(os.environ, OMP_THREAD_LIMIT="1"))
+            # --force: every run does the work (the ledger would skip it otherwise)
+            subprocess.run([str(exe), "run", str(src), "-o", str(work / f"speed-{src.stem}-j{jobs}"), "--jobs",
+                            str(jobs), "-q", "--force"], check=True, env=dict(os.environ, OMP_THREAD_LIMIT="1"))
             best = min(best, time.perf_counter() - t)
         return best
 
-    j1 = run(1)
-    j2 = run(2)
+    j1 = run(tif, 1)
+    j2 = run(tif, 2)
+    # the archive case: a folder of single-page scans, one document each
+    folder = work / "batch"
+    folder.mkdir(exist_ok=True)
+    for p in pages:
+        link = folder / p.name
+        if not link.exists():
+            link.symlink_to(p.resolve())
+    b1 = run(folder, 1)
+    b2 = run(folder, 2)
     n = len(pages)
     return Speed(pages=n, plain_tesseract_s_per_page=round(plain / n, 3), vnrestore_jobs1_s_per_page=round(j1 / n, 3),
                  vnrestore_jobs2_s_per_page=round(j2 / n, 3), ratio_jobs1=round(j1 / plain, 3),
-                 speedup_jobs2=round(j1 / j2, 3))
+                 speedup_jobs2=round(j1 / j2, 3), batch_files=n, batch_jobs1_s=round(b1, 3),
+                 batch_jobs2_s=round(b2, 3), batch_speedup_jobs2=round(b1 / b2, 3))
 
 
 def pct(x: float) -> str:
@@ -232,6 +247,9 @@ def render_md(rep: Report) -> str:
         L.append(f"| plain tesseract | {s.plain_tesseract_s_per_page} |")
         L.append(f"| vnrestore run --jobs 1 | {s.vnrestore_jobs1_s_per_page} ({s.ratio_jobs1}x) |")
         L.append(f"| vnrestore run --jobs 2 | {s.vnrestore_jobs2_s_per_page} (speed-up {s.speedup_jobs2}x) |")
+        L.append(f"\nBatch: the same {s.batch_files} pages as {s.batch_files} files in a folder "
+                 f"(`vnrestore run FOLDER -o OUT --force`): --jobs 1 {s.batch_jobs1_s} s, --jobs 2 {s.batch_jobs2_s} s, "
+                 f"speed-up **{s.batch_speedup_jobs2}x**.")
     L.append("\n## Notes\n")
     L.extend(f"- {n}" for n in rep.notes)
     return "\n".join(L) + "\n"
@@ -346,8 +364,10 @@ def main() -> int:
         targets += [
             {"what": "whole pipeline time per page vs plain tesseract (--jobs 1)", "value": f"{sp.ratio_jobs1}x",
              "bar": "<= 1.2x", "passed": sp.ratio_jobs1 <= 1.2},
-            {"what": "speed-up with --jobs 2 on 2 cores", "value": f"{sp.speedup_jobs2}x", "bar": "near-linear (>= 1.7x)",
-             "passed": sp.speedup_jobs2 >= 1.7},
+            {"what": "speed-up with --jobs 2 on 2 cores, one multi-page document", "value": f"{sp.speedup_jobs2}x",
+             "bar": "near-linear (>= 1.7x)", "passed": sp.speedup_jobs2 >= 1.7},
+            {"what": "speed-up with --jobs 2 on 2 cores, a batch of scan files", "value": f"{sp.batch_speedup_jobs2}x",
+             "bar": ">= 1.7x", "passed": sp.batch_speedup_jobs2 >= 1.7},
         ]
     notes = [
         "Held-out texts and the scans are in no model's training data; the models were not changed for OCR.",
