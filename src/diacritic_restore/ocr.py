@@ -25,6 +25,9 @@ from .pages import load_page
 from .preprocess import PreprocessOptions, PreprocessReport, preprocess
 
 
+LONE_MARK_CONF = 40.0
+
+
 class OcrOptions(BaseModel):
     """How pages are read (shared by the CLI and the Python API)."""
 
@@ -145,6 +148,9 @@ def ocr_image(img: np.ndarray, opts: OcrOptions, declared_dpi: float | None = No
                 words, coverage, psm = alt, alt_cov, opts.retry_psm
     words = [Word(normalize_text(w.text), w.conf, w.x, w.y, w.w, w.h, w.line_key) for w in words]
     lines = order_lines(words, gray.shape[1]) if opts.columns else _tesseract_order(words)
+    # the "*" under a Party issuer, a stamp's dot: a short mark read as a word Tesseract
+    # itself doubts, alone on its line
+    lines = [ln for ln in lines if not (len(ln) == 1 and len(ln[0].text) <= 3 and 0 <= ln[0].conf < LONE_MARK_CONF)]
     text, spans = words_to_text(lines)
     confs = [c for _, _, c in spans]
     return PageText(index=0, source="ocr", text=text, word_spans=spans,
