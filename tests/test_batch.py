@@ -308,3 +308,29 @@ def test_all_inputs_broken(tmp_path, capsys):
         == EXIT_ALL_FAILED
     rep = json.loads((tmp_path / "o" / REPORT).read_text(encoding="utf-8"))
     assert rep["failed"] == 2 and rep["done"] == 0
+
+
+def test_progress_line_on_a_terminal_only():
+    import io
+
+    from diacritic_restore.batch import Progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty = Tty()
+    p = Progress(3, tty, quiet=False)
+    p.pages_total, p.pages_done, p.files_done = 10, 4, 1
+    p.draw(force=True)
+    p.log("vnrestore: a.pdf: page 2: OCR timed out after 1 s")
+    line = tty.getvalue()
+    assert "files 1/3" in line and "pages 4/10" in line and "pages/s" in line and "ETA" in line
+    assert "a.pdf: page 2: OCR timed out" in line
+    pipe = io.StringIO()
+    q = Progress(3, pipe, quiet=False)
+    q.draw(force=True)
+    assert pipe.getvalue() == ""  # not a terminal: no status line
+    quiet = Tty()
+    Progress(3, quiet, quiet=True).draw(force=True)
+    assert quiet.getvalue() == ""

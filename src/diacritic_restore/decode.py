@@ -415,6 +415,15 @@ class Restorer:
             choices[ti] = Choice(ti, tok.text, out, alternatives, float(probs[int(choice[p])]))
         return toks, choices, profile
 
+    def best_syllable(self, word: str) -> str | None:
+        """The syllable an OCR-damaged word most likely was, alone (no context), in the
+        word's case; for names, where the language model has nothing to say."""
+        ids, _ = self.candidates(word.lower(), Profile(0.02, 0.18, 0.80))
+        for i in ids:
+            if i not in (self.unk, self.num):
+                return _recase(self.lex.words[i], word)
+        return None
+
     def restore(self, text: str, tone_style: StyleOption = "keep", doubt: Sequence[int] | None = None) -> str:
         toks, choices, _ = self.restore_tokens(text, tone_style, detailed=False, doubt=doubt)
         return "".join(c.output if c is not None else t.text for t, c in zip(toks, choices))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Generic, Iterable, TypeVar
+from typing import Callable, Generic, Iterable, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -693,8 +693,12 @@ def _footer(doc: _Doc, md: Metadata) -> int | None:
     return start
 
 
-def extract(text: str) -> Metadata:
-    """Metadata of one document's (restored) text; the file-level fields stay empty."""
+def extract(text: str, fix_word: Callable[[str], str | None] | None = None) -> Metadata:
+    """Metadata of one document's (restored) text; the file-level fields stay empty.
+
+    ``fix_word`` (e.g. the restorer's ``best_syllable``) mends a signer's name word that
+    is no Vietnamese syllable (OCR's ``Diing`` for Dũng): names get no help from the
+    language model in the restore."""
     doc = _Doc(text)
     md = Metadata()
     found = _find_type_line(doc)
@@ -707,13 +711,21 @@ def extract(text: str) -> Metadata:
     body_stop = footer if footer is not None else len(doc.lines)
     own = md.symbol.value if md.symbol else None
     md.cited_documents = [c for c in _cited(doc, body_start, body_stop) if c.symbol != own or own is None]
+    if md.signer_name is not None and fix_word is not None:
+        from .syllable import is_valid
+
+        words = md.signer_name.value.split()
+        fixed = [w if is_valid(w.lower()) else (fix_word(w) or w) for w in words]
+        if fixed != words:
+            md.signer_name = Found(value=" ".join(fixed), line=md.signer_name.line, confidence=0.6)
     return md
 
 
 def document_metadata(text: str, *, source_file: str | None = None, sha256: str | None = None,
-                      pages: list[PageInfo] | None = None, mean_confidence: float | None = None) -> Metadata:
+                      pages: list[PageInfo] | None = None, mean_confidence: float | None = None,
+                      fix_word: Callable[[str], str | None] | None = None) -> Metadata:
     """:func:`extract` plus the file-level fields."""
-    md = extract(text)
+    md = extract(text, fix_word)
     md.pages = pages or []
     md.page_count = len(pages) if pages else text.count("\f") + 1
     md.source_file = source_file

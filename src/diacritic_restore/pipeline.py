@@ -141,6 +141,15 @@ def read_pages(
     return out
 
 
+def _name_fixer(opts: RunOptions) -> Callable[[str], str | None]:
+    def fix(word: str) -> str | None:
+        from . import model as modelmod
+
+        return modelmod.load(opts.model_dir).best_syllable(word)
+
+    return fix
+
+
 def _model_loader(opts: RunOptions) -> Callable[[], object]:
     from . import model as modelmod
 
@@ -209,7 +218,8 @@ def assemble(path: Path, kind: str, pages: list[PageText], opts: RunOptions, sec
     sha = file_sha256(path)
     rc = [pg.restore_confidence for pg in pages if pg.restore_confidence is not None]
     mean = round(sum(confs) / len(confs), 4) if confs else (round(sum(rc) / len(rc), 4) if rc else None)
-    md = document_metadata(text, source_file=str(path), sha256=sha, pages=infos, mean_confidence=mean)
+    fix = _name_fixer(opts)  # metadata is mended even when the text is kept as read
+    md = document_metadata(text, source_file=str(path), sha256=sha, pages=infos, mean_confidence=mean, fix_word=fix)
     return DocumentResult(source_file=str(path), sha256=sha, kind=kind, pages=infos, text=text,
                           restored=opts.restore, mean_confidence=mean, metadata=md, seconds=round(seconds, 3))
 
