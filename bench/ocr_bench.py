@@ -17,7 +17,6 @@ Writes ``ocr-report.md`` and ``ocr-report.json`` into ``--out``.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import subprocess
@@ -34,7 +33,7 @@ from pydantic import BaseModel  # noqa: E402
 
 from diacritic_restore.evaluate import measure  # noqa: E402
 from diacritic_restore.ocr import OcrOptions, PageText  # noqa: E402
-from diacritic_restore.pipeline import RunOptions, process, restore_page  # noqa: E402
+from diacritic_restore.pipeline import RunOptions, restore_page  # noqa: E402
 from diacritic_restore.preprocess import PreprocessOptions  # noqa: E402
 from diacritic_restore.render import LEVELS, render_document  # noqa: E402
 
@@ -212,7 +211,7 @@ def pct(x: float) -> str:
 
 
 def render_md(rep: Report) -> str:
-    L = [f"# vnrestore OCR benchmark\n", f"{rep.date} · commit {rep.commit} · {rep.machine} · {rep.tesseract}\n"]
+    L = ["# vnrestore OCR benchmark\n", f"{rep.date} · commit {rep.commit} · {rep.machine} · {rep.tesseract}\n"]
     L.append("## Targets\n")
     L.append("| target | value | bar | passed |\n|---|---|---|---|")
     for t in rep.targets:

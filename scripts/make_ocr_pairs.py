@@ -63,14 +63,10 @@ FONT_PACKAGES = "fonts-liberation2 fonts-dejavu-core"
 FONT_SIZES_PT = [13.0, 13.5, 14.0]
 DEGRADE_SHARE = 0.4  # share of pages that get scan-like degradation
 
-DPI = 300
-PAGE_W, PAGE_H = 2480, 3508  # A4 at 300 dpi
-MM = DPI / 25.4
-# Margins per Decree 30/2020/ND-CP (top/bottom 20-25 mm, left 30-35 mm, right 15-20 mm).
-MARGIN_TOP, MARGIN_BOTTOM = round(20 * MM), round(20 * MM)
-MARGIN_LEFT, MARGIN_RIGHT = round(30 * MM), round(15 * MM)
-TEXT_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT
-INDENT = round(12.7 * MM)  # 1.27 cm first-line indent, as in official documents
+# A4 at 300 dpi with the margins of Decree 30/2020/ND-CP: one page geometry for the
+# package's renders (tests, bench) and these channel-training pages
+from diacritic_restore.render import (  # noqa: E402
+    DPI, INDENT, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, PAGE_H, PAGE_W, TEXT_W)
 
 SIM_THRESHOLD = 60.0  # rapidfuzz ratio (0-100) on diacritic-free text; below = not a pair
 

@@ -326,6 +326,17 @@ def run_batch(
             on_document(rep)
         progress.draw()
 
+    def fail(k: int, rep: FileReport, exc: Exception, key: str, sha: str, os_what: str) -> None:
+        """Record one input's failure (with its one-line reason) and go on."""
+        if isinstance(exc, VnrestoreError):
+            rep.reason, rep.exit_code = _reason(exc.message, Path(rep.input)), exc.exit_code
+        else:
+            assert isinstance(exc, OSError)
+            rep.reason, rep.exit_code = f"{os_what} ({exc.strerror})", 6 if "write" in os_what else 3
+        rep.status = "failed"
+        ledger.record(key, sha, skey, rep, [])
+        finish(k, rep)
+
     docs: dict[int, _Doc] = {}
     units: list[tuple[int, str, int]] = []
     for k, it in enumerate(items):
@@ -333,14 +344,8 @@ def run_batch(
         try:
             kind = check_input(it.src)
             sha = _sha256(it.src)
-        except VnrestoreError as exc:
-            rep.status, rep.reason, rep.exit_code = "failed", _reason(exc.message, it.src), exc.exit_code
-            ledger.record(str(it.src), "", skey, rep, [])
-            finish(k, rep)
-            continue
-        except OSError as exc:
-            rep.status, rep.reason, rep.exit_code = "failed", f"cannot read ({exc.strerror})", 3
-            finish(k, rep)
+        except (VnrestoreError, OSError) as exc:
+            fail(k, rep, exc, str(it.src), "", "cannot read")
             continue
         key = str(it.src.resolve())
         txt = out / it.rel.with_suffix(".txt")
@@ -356,9 +361,7 @@ def run_batch(
             if n == 0:
                 raise InputError(f"{it.src}: has no pages")
         except VnrestoreError as exc:
-            rep.status, rep.reason, rep.exit_code = "failed", _reason(exc.message, it.src), exc.exit_code
-            ledger.record(key, sha, skey, rep, [])
-            finish(k, rep)
+            fail(k, rep, exc, key, sha, "")
             continue
         docs[k] = _Doc(it, kind, sha, key, n)
         units.extend((k, kind, i) for i in range(n))
@@ -382,14 +385,8 @@ def run_batch(
             txt.parent.mkdir(parents=True, exist_ok=True)
             write_text_atomic(txt, res.text)
             write_text_atomic(meta, res.metadata.model_dump_json(indent=1) + "\n")
-        except VnrestoreError as exc:
-            rep.status, rep.reason, rep.exit_code = "failed", _reason(exc.message, d.item.src), exc.exit_code
-            ledger.record(d.key, d.sha, skey, rep, [])
-            finish(k, rep)
-            return
-        except OSError as exc:
-            rep.status, rep.reason, rep.exit_code = "failed", f"cannot write outputs ({exc.strerror})", 6
-            finish(k, rep)
+        except (VnrestoreError, OSError) as exc:
+            fail(k, rep, exc, d.key, d.sha, "cannot write outputs")
             return
         rep.status, rep.output = "done", str(txt)
         rep.pages, rep.seconds, rep.mean_confidence = d.n, round(time.perf_counter() - d.t0, 3), res.mean_confidence
