@@ -31,7 +31,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageFont
 from rapidfuzz import fuzz
 
 REPO = Path(__file__).resolve().parent.parent
@@ -66,7 +66,7 @@ DEGRADE_SHARE = 0.4  # share of pages that get scan-like degradation
 # A4 at 300 dpi with the margins of Decree 30/2020/ND-CP: one page geometry for the
 # package's renders (tests, bench) and these channel-training pages
 from diacritic_restore.render import (  # noqa: E402
-    DPI, INDENT, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, PAGE_H, PAGE_W, TEXT_W)
+    DPI, INDENT, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_TOP, PAGE_H, TEXT_W, draw)
 
 SIM_THRESHOLD = 60.0  # rapidfuzz ratio (0-100) on diacritic-free text; below = not a pair
 
@@ -290,21 +290,7 @@ def paginate(src: Source) -> list[Page]:
 # ---------------------------------------------------------------- rendering
 
 def render(page: Page) -> np.ndarray:
-    img = Image.new("L", (PAGE_W, PAGE_H), 255)
-    draw = ImageDraw.Draw(img)
-    font = ImageFont.truetype(page.font_path, px(page.size_pt))
-    for ln in page.lines:
-        words = ln.text.split(" ")
-        if ln.justify and len(words) > 1:
-            width = PAGE_W - MARGIN_RIGHT - ln.x
-            gap = (width - sum(font.getlength(w) for w in words)) / (len(words) - 1)
-            x = float(ln.x)
-            for w in words:
-                draw.text((round(x), ln.y), w, font=font, fill=0)
-                x += font.getlength(w) + gap
-        else:
-            draw.text((ln.x, ln.y), ln.text, font=font, fill=0)
-    return np.asarray(img)
+    return draw(page.lines, ImageFont.truetype(page.font_path, px(page.size_pt)))
 
 
 def degrade(arr: np.ndarray, d: dict[str, float]) -> np.ndarray:

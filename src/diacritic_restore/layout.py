@@ -88,6 +88,12 @@ def _rows(segs: list[Segment]) -> list[list[Segment]]:
     return [sorted(r, key=lambda s: s.x0) for r in rows]
 
 
+def _free_runs(occupied: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends of the runs of unoccupied columns."""
+    d = np.diff(np.concatenate(([0], (~occupied).view(np.int8), [0])))
+    return np.nonzero(d == 1)[0], np.nonzero(d == -1)[0]
+
+
 def order_lines(words: Sequence[Word], page_width: int) -> list[list[Word]]:
     """Words as lines in reading order, two-column bands left column first."""
     words = [w for w in words if w.text.strip()]
@@ -115,26 +121,17 @@ def order_lines(words: Sequence[Word], page_width: int) -> list[list[Word]]:
         return occ
 
     def has_gutter(occ: np.ndarray) -> bool:
-        free = ~occ
-        if not free.any():
-            return False
-        # longest run of free columns
-        padded = np.concatenate(([0], free.view(np.int8), [0]))
-        d = np.diff(padded)
-        starts, ends = np.nonzero(d == 1)[0], np.nonzero(d == -1)[0]
-        return bool((ends - starts).max() >= min_gutter)
+        starts, ends = _free_runs(occ)
+        return bool(len(starts)) and bool((ends - starts).max() >= min_gutter)
 
     def gutter_x(occ: np.ndarray, band: list[list[Segment]]) -> int | None:
         """The middle of the widest free run with text on both sides of it."""
-        free = ~occ
-        padded = np.concatenate(([0], free.view(np.int8), [0]))
-        d = np.diff(padded)
-        starts, ends = np.nonzero(d == 1)[0], np.nonzero(d == -1)[0]
+        starts, ends = _free_runs(occ)
+        segs_ = [s for r in band for s in r]
         for k in np.argsort(starts - ends):  # widest first
             if ends[k] - starts[k] < min_gutter:
                 break
             gx = mid0 + (starts[k] + ends[k]) // 2
-            segs_ = [s for r in band for s in r]
             if any(s.x1 <= gx for s in segs_) and any(s.x0 >= gx for s in segs_):
                 return int(gx)
         return None
