@@ -40,7 +40,7 @@ bench: $(STAMP)
 	$(PY) bench/metadata_bench.py --out bench
 
 models: $(STAMP)
-	$(PY) scripts/build_models.py --shared $(SHARED) --out models
+	$(PY) scripts/build_models.py --shared $(SHARED) --out src/diacritic_restore/models
 
 clean:
 	rm -rf out .pytest_cache

@@ -32,10 +32,10 @@ from PIL import Image  # noqa: E402
 from pydantic import BaseModel  # noqa: E402
 
 from diacritic_restore.evaluate import measure  # noqa: E402
-from diacritic_restore.ocr import OcrOptions, PageText  # noqa: E402
-from diacritic_restore.pipeline import RunOptions, restore_page  # noqa: E402
-from diacritic_restore.preprocess import PreprocessOptions  # noqa: E402
-from diacritic_restore.render import LEVELS, render_document  # noqa: E402
+from diacritic_restore.ocr.tesseract import OcrOptions, PageText  # noqa: E402
+from diacritic_restore.pipeline.document import RunOptions, restore_page  # noqa: E402
+from diacritic_restore.ocr.preprocess import PreprocessOptions  # noqa: E402
+from diacritic_restore.train.render import LEVELS, render_document  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "corpora" / "scans-gold"
@@ -107,7 +107,7 @@ def plain_tesseract(path: Path) -> tuple[str, float]:
 def _ocr(args: tuple[str, dict]) -> PageText:
     path, pre = args
     opts = RunOptions(restore=False, jobs=1, ocr=OcrOptions(preprocess=PreprocessOptions(**pre)))
-    from diacritic_restore.pipeline import read_pages
+    from diacritic_restore.pipeline.document import read_pages
 
     return read_pages(Path(path), opts.ocr, 1)[0]
 
@@ -270,7 +270,7 @@ def main() -> int:
     args = ap.parse_args()
     work = args.out / "out" / "ocr"
     work.mkdir(parents=True, exist_ok=True)
-    from diacritic_restore import model as modelmod
+    from diacritic_restore.restore import loader as modelmod
 
     modelmod.load()
     restore_opts = RunOptions()

@@ -11,9 +11,12 @@ import sys
 import time
 from pathlib import Path
 
-from diacritic_restore import channel, lexicon, lm
-from diacritic_restore.decode import Restorer
-from diacritic_restore.corpus import Source, train
+from diacritic_restore.models import store
+from diacritic_restore.restore import channel
+from diacritic_restore.restore import lexicon
+from diacritic_restore.restore import lm
+from diacritic_restore.restore.decode import Restorer
+from diacritic_restore.train.corpus import Source, train
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,7 +71,7 @@ def self_pairs(restorer: Restorer, texts: list[str], min_conf: float = 0.9) -> l
 
 def confident_segments(restorer: Restorer, texts: list[str], min_conf: float = 0.9) -> list[str]:
     """Restored segments (between punctuation) whose every word the decoder is sure of."""
-    from diacritic_restore.normalize import WORD, is_break
+    from diacritic_restore.text.tokens import WORD, is_break
 
     out = []
     for text in texts:
@@ -96,7 +99,7 @@ def phrase_lists(shared: Path, out: Path, with_pyvi: bool) -> Path:
     """Tesseract's ranked Vietnamese word bigrams (and pyvi's multi-syllable words) as
     two-word segments: evidence for syllable pairs the running text lacks
     (``phấn đấu`` is rare in laws and encyclopaedia text, common in Party documents)."""
-    from diacritic_restore.syllable import is_valid
+    from diacritic_restore.text.syllable import is_valid
 
     segs: list[str] = []
     path = shared / "data" / "tesseract-langdata-vie" / "vie.word.bigrams"
@@ -123,7 +126,7 @@ def phrase_lists(shared: Path, out: Path, with_pyvi: bool) -> Path:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    ap.add_argument("--out", type=Path, default=ROOT / "models")
+    ap.add_argument("--out", type=Path, default=ROOT / "src" / "diacritic_restore" / "models")
     ap.add_argument("--order", type=int, default=3)
     ap.add_argument("--no-wiki", action="store_true", help="skip Wikipedia (quick builds)")
     ap.add_argument("--jobs", type=int, default=2)
@@ -199,6 +202,7 @@ def main() -> int:
             seg_file.unlink(missing_ok=True)
     table = self_train_channel(args.self_train)
     (args.out / ".phrase-segments.txt").unlink(missing_ok=True)
+    store.write_manifest(args.out)
     return 0
 
 

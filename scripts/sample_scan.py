@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from diacritic_restore.render import render_document
+from diacritic_restore.train.render import render_document
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = (["TỈNH UỶ SÓC TRĂNG", "*", "Số 15-CT/TU"],

@@ -14,6 +14,6 @@ def seed(prefix: str) -> str:
 
 @pytest.fixture(scope="session")
 def restorer():
-    from diacritic_restore import model
+    from diacritic_restore.restore import loader as model
 
     return model.load()

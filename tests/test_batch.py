@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from diacritic_restore.batch import EXIT_ALL_FAILED, EXIT_PARTIAL, LEDGER, REPORT
-from diacritic_restore.charsets import encode
+from diacritic_restore.pipeline.batch import EXIT_ALL_FAILED, EXIT_PARTIAL, LEDGER, REPORT
+from diacritic_restore.text.charsets import encode
 from diacritic_restore.cli import main
-from diacritic_restore.render import render_document
+from diacritic_restore.train.render import render_document
 
 from conftest import FIXTURES
 
@@ -73,7 +73,7 @@ def mixed_batch(tmp_path_factory):
                  dpi=(300, 300))
     from fpdf import FPDF
 
-    from diacritic_restore.render import find_font
+    from diacritic_restore.train.render import find_font
 
     doc = FPDF(format="A4")
     doc.add_page()
@@ -205,8 +205,8 @@ def test_config_file_and_command_line_precedence(tmp_path):
 
 
 def test_python_api_shares_the_settings(tmp_path):
-    from diacritic_restore.batch import run_batch
-    from diacritic_restore.pipeline import RunOptions, load_options
+    from diacritic_restore.pipeline.batch import run_batch
+    from diacritic_restore.pipeline.document import RunOptions, load_options
 
     src = tmp_path / "a.txt"
     src.write_text("ket nap dang vien\n", encoding="utf-8")
@@ -313,7 +313,7 @@ def test_all_inputs_broken(tmp_path, capsys):
 def test_progress_line_on_a_terminal_only():
     import io
 
-    from diacritic_restore.batch import Progress
+    from diacritic_restore.pipeline.batch import Progress
 
     class Tty(io.StringIO):
         def isatty(self) -> bool:

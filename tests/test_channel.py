@@ -1,5 +1,5 @@
-from diacritic_restore.channel import Channel, Profile, estimate_profile, learn_ocr
-from diacritic_restore.syllable import strip_marks
+from diacritic_restore.restore.channel import Channel, Profile, estimate_profile, learn_ocr
+from diacritic_restore.text.syllable import strip_marks
 
 from conftest import seed
 

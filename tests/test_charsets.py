@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from diacritic_restore import charsets
-from diacritic_restore.charsets import decode_any, decode_tcvn3, decode_viqr, decode_vni, detect, encode
+from diacritic_restore.text import charsets
+from diacritic_restore.text.charsets import decode_any, decode_tcvn3, decode_viqr, decode_vni, detect, encode
 
 PAGE = "\n".join(
     (Path(__file__).parent.parent / "corpora" / "gold" / "001_corrected.txt").read_text(encoding="utf-8").split("\n")[:60]

@@ -92,7 +92,7 @@ def test_train_small_corpus(tmp_path):
     corpus.write_text((FIXTURES / next(FIXTURES.glob("001_*.txt")).name).read_text(encoding="utf-8"), encoding="utf-8")
     out = tmp_path / "m"
     assert main(["train", f"{corpus}:2", "-o", str(out)]) == 0
-    assert {p.name for p in out.iterdir()} == {"lexicon.tsv", "lm.npz", "channel.json"}
+    assert {p.name for p in out.iterdir()} == {"lexicon.tsv", "lm.npz", "channel.json", "manifest.json"}
     p = run(["restore", "--model", str(out)], "ket nap dang vien")
     assert p.returncode == 0 and p.stdout == "kết nạp đảng viên"
 
@@ -111,7 +111,7 @@ def test_corrupt_model_is_one_line_error(tmp_path):
     import os
     import shutil
 
-    from diacritic_restore.model import default_model_dir
+    from diacritic_restore.models.store import default_model_dir
 
     for f in default_model_dir().iterdir():
         if f.suffix in (".tsv", ".json"):
@@ -143,7 +143,7 @@ def test_normalize_unknown_encoding_is_usage_error(tmp_path):
 
 def test_restore_reads_legacy_encodings_first(tmp_path):
     src = tmp_path / "w1258.txt"
-    from diacritic_restore import charsets
+    from diacritic_restore.text import charsets
 
     src.write_bytes(charsets.encode("Ban Thường vụ Tỉnh uỷ yêu cầu các cấp uỷ", "cp1258"))
     p = run(["restore", str(src)])

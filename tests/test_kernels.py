@@ -4,8 +4,8 @@ import itertools
 
 import numpy as np
 
-from diacritic_restore import kernels
-from diacritic_restore.channel import Channel, Profile
+from diacritic_restore.restore import kernels
+from diacritic_restore.restore.channel import Channel, Profile
 
 
 def test_hash_table_scores_match_reference_lm(restorer):

@@ -1,6 +1,6 @@
 import unicodedata
 
-from diacritic_restore.normalize import NUM, NUMBER, PUNCT, SYMBOL, UNK, WORD, lm_segments, normalize_text, tokenize
+from diacritic_restore.text.tokens import NUM, NUMBER, PUNCT, SYMBOL, UNK, WORD, lm_segments, normalize_text, tokenize
 
 
 def test_tokens_concatenate_back_to_text():
@@ -32,7 +32,7 @@ def test_lm_segments_break_at_punctuation_not_line_wraps():
 
 from pathlib import Path  # noqa: E402
 
-from diacritic_restore.normalize import (  # noqa: E402
+from diacritic_restore.text.repairs import (  # noqa: E402
     apply_tone_style, dehyphenate, drop_stray_marks, fix_homoglyphs, fix_mojibake, fix_ocr_c,
     join_split_syllables, repair, tone_styles,
 )

@@ -12,14 +12,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from diacritic_restore import ocr as ocrmod
+from diacritic_restore.ocr import tesseract as ocrmod
 from diacritic_restore.cli import main
 from diacritic_restore.evaluate import measure
-from diacritic_restore.layout import Word, order_lines
-from diacritic_restore.pages import usable_text_layer
-from diacritic_restore.pipeline import RunOptions, process
-from diacritic_restore.preprocess import PreprocessOptions, preprocess, skew_angle
-from diacritic_restore.render import Degradation, find_font, render_document
+from diacritic_restore.ocr.layout import Word, order_lines
+from diacritic_restore.ocr.pages import usable_text_layer
+from diacritic_restore.pipeline.document import RunOptions, process
+from diacritic_restore.ocr.preprocess import PreprocessOptions, preprocess, skew_angle
+from diacritic_restore.train.render import Degradation, find_font, render_document
 
 GOLD = Path(__file__).resolve().parent.parent / "corpora" / "gold" / "001_corrected.txt"
 HEADER = (["TỈNH UỶ SÓC TRĂNG", "*", "Số 15-CT/TU"],

@@ -1,6 +1,7 @@
 """Restoration on real Vietnamese text with the shipped models."""
 
-from diacritic_restore import restore, restore_detailed
+from diacritic_restore import restore
+from diacritic_restore import restore_detailed
 from diacritic_restore.evaluate import changed_fraction, measure, strip_diacritics
 
 from conftest import seed
@@ -102,7 +103,8 @@ def test_list_markers_are_kept():
 
 
 def test_chunked_decoding_matches_whole_text(monkeypatch):
-    from diacritic_restore import decode, model
+    from diacritic_restore.restore import decode
+    from diacritic_restore.restore import loader as model
 
     text = seed("000")
     whole = restore(text)

@@ -1,4 +1,4 @@
-from diacritic_restore.syllable import (
+from diacritic_restore.text.syllable import (
     apply_tone, canonical, is_valid, parse, restyle, skeleton, split_tone, strip_marks, style_of,
 )
 

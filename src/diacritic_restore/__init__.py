@@ -5,10 +5,10 @@
 'Số 15-CT/TU Sóc Trăng, ngày 23 tháng 12 năm 2022'
 """
 
-from .api import Alternative, NormalizeResult, RestoreResult, TokenResult, normalize, restore, restore_detailed
-from .decode import Settings
-from .errors import VnrestoreError
-from .evaluate import EvalResult, cer, measure, syllable_accuracy, wer
+from diacritic_restore.api import Alternative, NormalizeResult, RestoreResult, TokenResult, normalize, restore, restore_detailed
+from diacritic_restore.restore.decode import Settings
+from diacritic_restore.errors import VnrestoreError
+from diacritic_restore.evaluate import EvalResult, cer, measure, syllable_accuracy, wer
 
 __version__ = "0.1.0"
 
@@ -16,15 +16,15 @@ __version__ = "0.1.0"
 def __getattr__(name: str):
     # the OCR pipeline pulls in OpenCV and Tesseract's wrapper: only when asked for
     if name in ("process", "run", "RunOptions", "DocumentResult"):
-        from . import pipeline
+        from diacritic_restore.pipeline import document as pipeline
 
         return getattr(pipeline, name)
     if name in ("OcrOptions",):
-        from .ocr import OcrOptions
+        from diacritic_restore.ocr.tesseract import OcrOptions
 
         return OcrOptions
     if name in ("PreprocessOptions",):
-        from .preprocess import PreprocessOptions
+        from diacritic_restore.ocr.preprocess import PreprocessOptions
 
         return PreprocessOptions
     raise AttributeError(f"module 'diacritic_restore' has no attribute {name!r}")

@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from . import model as modelmod
-from .decode import Settings
+from diacritic_restore.restore import loader as modelmod
+from diacritic_restore.restore.decode import Settings
 
 ToneStyleOption = Literal["keep", "old", "new"]
 
@@ -58,8 +58,8 @@ def normalize(
     name: str = "input",
 ) -> NormalizeResult:
     """Read any Vietnamese encoding (bytes) or text, repair text-layer damage, NFC."""
-    from .files import decode_bytes_detailed
-    from .normalize import apply_tone_style, repair, tone_styles
+    from diacritic_restore.text.decoding import decode_bytes_detailed
+    from diacritic_restore.text.repairs import apply_tone_style, repair, tone_styles
 
     if isinstance(data, bytes):
         text, enc, conf = decode_bytes_detailed(data, name, encoding)

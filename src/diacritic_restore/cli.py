@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import InputError, QualityGateError, VnrestoreError
+from diacritic_restore import __version__
+from diacritic_restore.errors import InputError, QualityGateError, VnrestoreError
 
 EXIT_CODES = """Exit codes: 0 ok; 1 other error; 2 usage error (or bad --config); 3 bad input; 4 model
 missing or invalid; 5 below the quality bar (eval); 6 output not writable; 7 Tesseract or its
@@ -23,14 +23,14 @@ failed."""
 
 
 def _read_input(src: str) -> str:
-    from .files import decode_bytes_detailed, read_bytes
+    from diacritic_restore.text.decoding import decode_bytes_detailed, read_bytes
 
     data = sys.stdin.buffer.read() if src == "-" else read_bytes(src)
     return decode_bytes_detailed(data, "stdin" if src == "-" else src)[0]
 
 
 def _write_output(text: str, out: str | None) -> None:
-    from .files import write_text_atomic
+    from diacritic_restore.fileio import write_text_atomic
 
     if out is None or out == "-":
         sys.stdout.write(text)
@@ -55,8 +55,8 @@ def cli() -> None:
 @click.option("--details", is_flag=True, help="Print JSON with every word's choice, alternatives and confidence.")
 def restore(source: str, out: str | None, tone_style: str, model_dir: str | None, details: bool) -> None:
     """Restore FILE (or standard input) and print or write the clean NFC text."""
-    from .api import restore as do_restore
-    from .api import restore_detailed
+    from diacritic_restore.api import restore as do_restore
+    from diacritic_restore.api import restore_detailed
 
     text = _read_input(source)
     if out is not None and source != "-" and Path(out).resolve() == Path(source).resolve():
@@ -78,8 +78,8 @@ def restore(source: str, out: str | None, tone_style: str, model_dir: str | None
 @click.option("--report", is_flag=True, help="Print encoding, confidence, repairs and tone style as JSON on stderr.")
 def normalize_cmd(source: str, out: str | None, encoding: str | None, tone_style: str, report: bool) -> None:
     """Read any Vietnamese encoding, repair text-layer damage, write NFC UTF-8."""
-    from .api import normalize
-    from .files import read_bytes
+    from diacritic_restore.api import normalize
+    from diacritic_restore.text.decoding import read_bytes
 
     data = sys.stdin.buffer.read() if source == "-" else read_bytes(source)
     if out is not None and source != "-" and Path(out).resolve() == Path(source).resolve():
@@ -139,8 +139,8 @@ def run_cmd(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, config: s
     """
     from click.core import ParameterSource
 
-    from .batch import run_batch, summary
-    from .pipeline import load_options, options_from
+    from diacritic_restore.pipeline.batch import run_batch, summary
+    from diacritic_restore.pipeline.document import load_options, options_from
 
     overrides: dict = {}
     for name, value in options.items():
@@ -178,8 +178,8 @@ def run_cmd(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, config: s
 def metadata_cmd(source: str, no_restore: bool, jobs: int | None, lang: str, model_dir: str | None) -> None:
     """Print FILE's metadata (number, type, issuer, date, signer, recipients, cited
     documents...) as JSON; FILE may be text, an image or a PDF."""
-    from .ocr import OcrOptions
-    from .pipeline import RunOptions, process
+    from diacritic_restore.ocr.tesseract import OcrOptions
+    from diacritic_restore.pipeline.document import RunOptions, process
 
     opts = RunOptions(restore=not no_restore, model_dir=model_dir, ocr=OcrOptions(lang=lang),
                       **({"jobs": jobs} if jobs else {}))
@@ -191,7 +191,7 @@ def schema_cmd() -> None:
     """Print the JSON Schema of the metadata JSON (also docs/metadata.schema.json)."""
     import json
 
-    from .metadata import schema
+    from diacritic_restore.metadata.extract import schema
 
     click.echo(json.dumps(schema(), ensure_ascii=False, indent=1))
 
@@ -206,7 +206,7 @@ def schema_cmd() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
 def eval_cmd(hypothesis: str, reference: str, min_syllable_accuracy: float | None, level: str, as_json: bool) -> None:
     """Compare HYP with REF: CER, WER, syllable accuracy, diacritic error rate."""
-    from .evaluate import measure
+    from diacritic_restore.evaluate import measure
 
     res = measure(_read_input(hypothesis), _read_input(reference))
     if as_json:
@@ -239,9 +239,9 @@ def train(corpora: tuple[str, ...], out: str, order: int, exclude: tuple[str, ..
 
     A weight after a colon counts that corpus several times (in-domain text is small).
     """
-    from . import channel
-    from .corpus import Source, train as do_train
-    from .model import CHANNEL_FILE, default_model_dir
+    from diacritic_restore.restore import channel
+    from diacritic_restore.train.corpus import Source, train as do_train
+    from diacritic_restore.models import store
 
     sources = [Source.parse(c) for c in corpora]
     for s in sources:
@@ -252,17 +252,18 @@ def train(corpora: tuple[str, ...], out: str, order: int, exclude: tuple[str, ..
              log=lambda m: click.echo(m, err=True))
     if ocr_pairs:
         rows = _read_pairs(Path(ocr_pairs))
-        channel.save(channel.learn_ocr(rows), outp / CHANNEL_FILE)
+        channel.save(channel.learn_ocr(rows), outp / store.CHANNEL.name)
     else:
-        src = default_model_dir() / CHANNEL_FILE
+        src = store.default_model_dir() / store.CHANNEL.name
         if not src.exists():
             raise InputError(f"{src}: no channel model to copy; give --ocr-pairs")
-        channel.save(channel.load(src), outp / CHANNEL_FILE)
+        channel.save(channel.load(src), outp / store.CHANNEL.name)
+    store.write_manifest(outp)
     click.echo(f"wrote {outp}", err=True)
 
 
 def _read_pairs(path: Path) -> list[tuple[str, str]]:
-    from . import channel
+    from diacritic_restore.restore import channel
 
     if not path.is_file():
         raise InputError(f"{path}: no such file")

@@ -27,7 +27,7 @@ from typing import Literal
 from pydantic import BaseModel
 from rapidfuzz.distance import Levenshtein
 
-from .syllable import canonical, nfc, skeleton, strip_marks
+from diacritic_restore.text.syllable import canonical, nfc, skeleton, strip_marks
 
 Level = Literal["exact", "style", "base"]
 

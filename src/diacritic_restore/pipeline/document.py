@@ -16,10 +16,10 @@ from typing import Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import InputError
-from .metadata import Metadata, PageInfo, document_metadata
-from .ocr import OcrOptions, PageText, check_tesseract, ocr_page
-from .pages import kind_of, page_count
+from diacritic_restore.errors import InputError
+from diacritic_restore.metadata.extract import Metadata, PageInfo, document_metadata
+from diacritic_restore.ocr.tesseract import OcrOptions, PageText, check_tesseract, ocr_page
+from diacritic_restore.ocr.pages import kind_of, page_count
 
 # word confidence (0-1) below which the restore engine may look further than the word
 DOUBT_BELOW = 0.90
@@ -43,7 +43,7 @@ class RunOptions(BaseModel):
 def load_options(path: str | os.PathLike, overrides: dict | None = None) -> RunOptions:
     """Settings from a TOML file (top-level keys of :class:`RunOptions`, tables
     ``[ocr]`` and ``[ocr.preprocess]``), then ``overrides`` (nested dicts) on top."""
-    from .errors import ConfigError
+    from diacritic_restore.errors import ConfigError
 
     try:
         import tomllib
@@ -62,7 +62,7 @@ def load_options(path: str | os.PathLike, overrides: dict | None = None) -> RunO
 
 
 def options_from(data: dict, overrides: dict | None = None, where: str = "settings") -> RunOptions:
-    from .errors import ConfigError
+    from diacritic_restore.errors import ConfigError
 
     merged = _merge(data, overrides or {})
     try:
@@ -143,7 +143,7 @@ def read_pages(
 
 def _name_fixer(opts: RunOptions) -> Callable[[str], str | None]:
     def fix(word: str) -> str | None:
-        from . import model as modelmod
+        from diacritic_restore.restore import loader as modelmod
 
         return modelmod.load(opts.model_dir).best_syllable(word)
 
@@ -151,14 +151,14 @@ def _name_fixer(opts: RunOptions) -> Callable[[str], str | None]:
 
 
 def _model_loader(opts: RunOptions) -> Callable[[], object]:
-    from . import model as modelmod
+    from diacritic_restore.restore import loader as modelmod
 
     return lambda: modelmod.load(opts.model_dir)
 
 
 def restore_page(page: PageText, opts: RunOptions) -> str:
     """Restore one page's text; OCR words Tesseract doubted may change more freely."""
-    from . import model as modelmod
+    from diacritic_restore.restore import loader as modelmod
 
     r = modelmod.load(opts.model_dir)
     doubt = [s for s, _, c in page.word_spans if c < opts.doubt_below] if page.source == "ocr" else None
@@ -167,13 +167,13 @@ def restore_page(page: PageText, opts: RunOptions) -> str:
 
 def read_text_unit(path: Path, opts: RunOptions) -> PageText:
     """A text document, decoded and (unless ``opts.restore`` is off) restored."""
-    from .files import decode_bytes_detailed, read_bytes
+    from diacritic_restore.text.decoding import decode_bytes_detailed, read_bytes
 
     t0 = time.perf_counter()
     text = decode_bytes_detailed(read_bytes(path), str(path))[0]
     pg = PageText(index=0, source="text", text=text)
     if opts.restore:
-        from .api import restore_detailed
+        from diacritic_restore.api import restore_detailed
 
         res = restore_detailed(text, tone_style=opts.tone_style, model_dir=opts.model_dir)
         pg.text, pg.restored, pg.restore_confidence = res.text, True, res.mean_confidence
@@ -261,8 +261,8 @@ def run(path: str | os.PathLike, out_dir: str | os.PathLike, opts: RunOptions | 
         on_page: Callable[[PageText], None] | None = None) -> tuple[DocumentResult, Path]:
     """Process ``path`` and write ``OUT_DIR/NAME.txt`` and ``NAME.json`` (the document's
     metadata, with each page's source and confidence and the input's sha256) atomically."""
-    from .errors import OutputError
-    from .files import write_text_atomic
+    from diacritic_restore.errors import OutputError
+    from diacritic_restore.fileio import write_text_atomic
 
     out = Path(out_dir)
     try:

@@ -1,14 +1,14 @@
-"""Reading user text and writing outputs safely (inputs never modified, outputs atomic)."""
+"""Reading user text: bytes in any supported Vietnamese encoding → NFC text, with a
+one-line error for what is not text."""
 
 from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 
-from .errors import InputError, OutputError
-from .normalize import normalize_text
+from diacritic_restore.errors import InputError
+from diacritic_restore.text.tokens import normalize_text
 
 
 # control bytes no text file holds (tab, line feed, form feed, carriage return and
@@ -18,7 +18,7 @@ _BINARY = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 def decode_bytes_detailed(data: bytes, name: str = "input", encoding: str | None = None) -> tuple[str, str, float]:
     """Any supported Vietnamese encoding → (NFC text, encoding, confidence)."""
-    from . import charsets
+    from diacritic_restore.text import charsets
 
     if not data.startswith((b"\xff\xfe", b"\xfe\xff")) and _BINARY.search(data[:4096]):
         raise InputError(f"{name}: binary data, not text")
@@ -46,27 +46,3 @@ def read_bytes(path: str | os.PathLike) -> bytes:
 def read_text(path: str | os.PathLike) -> str:
     """A text file in any supported encoding, as NFC text."""
     return decode_bytes_detailed(read_bytes(path), str(path))[0]
-
-
-def write_text_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write UTF-8 via a temporary file renamed into place: no partial file is ever seen."""
-    p = Path(path)
-    parent = p.parent if str(p.parent) else Path(".")
-    if not parent.is_dir():
-        raise OutputError(f"{p}: folder {parent} does not exist")
-    try:
-        # a recognisable name, so a batch rerun can clear what a killed run left
-        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".vnrestore-{p.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise OutputError(f"{p}: cannot write ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, p)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"{p}: cannot write ({exc.strerror})") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

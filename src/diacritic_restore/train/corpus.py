@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from . import lexicon as lexmod
-from . import lm as lmmod
-from .normalize import segments_and_case
-from .syllable import canonical
+from diacritic_restore.restore import lexicon as lexmod
+from diacritic_restore.restore import lm as lmmod
+from diacritic_restore.models import store
+from diacritic_restore.text.tokens import segments_and_case
+from diacritic_restore.text.syllable import canonical
 
-LEXICON_FILE = "lexicon.tsv"
-LM_FILE = "lm.npz"
 
 
 @dataclass(frozen=True)
@@ -115,6 +114,6 @@ def train(
     h = hashlib.sha256("\n".join(lex.words).encode()).hexdigest()[:16]
     lex.meta.update({"sources": ", ".join(f"{s.path.name}:{s.weight}" for s in sources), "vocab_sha": h})
     out_dir.mkdir(parents=True, exist_ok=True)
-    lexmod.save(lex, out_dir / LEXICON_FILE)
-    lmmod.save(model, out_dir / LM_FILE, {"vocab_sha": h, "sources": lex.meta["sources"]})
+    lexmod.save(lex, out_dir / store.LEXICON.name)
+    lmmod.save(model, out_dir / store.LM.name, {"vocab_sha": h, "sources": lex.meta["sources"]})
     return lex, model

@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .normalize import CP1252_BYTE
-from .normalize import cp1252_char as _cp1252_char
-from .syllable import is_valid
+from diacritic_restore.text.repairs import CP1252_BYTE
+from diacritic_restore.text.repairs import cp1252_char as _cp1252_char
+from diacritic_restore.text.syllable import is_valid
 
 SUPPORTED = ("utf-8", "utf-8-sig", "utf-16", "cp1258", "tcvn3", "vni", "viqr", "tcvn3-in-utf-8", "vni-in-utf-8")
 

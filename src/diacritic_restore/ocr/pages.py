@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import InputError
+from diacritic_restore.errors import InputError
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".pbm", ".pgm", ".ppm"})
 PDF_SUFFIXES = frozenset({".pdf"})
@@ -173,8 +173,8 @@ def _pdf_page(path: Path, index: int, dpi: int, use_text_layer: bool) -> Page:
 def usable_text_layer(text: str) -> bool:
     """A text layer worth reading instead of OCR: enough words, and Vietnamese with
     its marks (a scanner's English OCR layer or a signature box is not)."""
-    from .normalize import normalize_text
-    from .syllable import is_valid, skeleton
+    from diacritic_restore.text.tokens import normalize_text
+    from diacritic_restore.text.syllable import is_valid, skeleton
 
     words = [w for w in normalize_text(text).split() if w.isalpha()]
     if len(words) < _MIN_LAYER_WORDS:

@@ -19,12 +19,13 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from . import kernels
-from .channel import Alphabet, OcrTable, Profile, build_cost_tables, estimate_profile
-from .lexicon import Lexicon
-from .lm import NgramModel
-from .normalize import BOS, EOS, NUM, NUMBER, PUNCT, SPACE, UNK, WORD, Token, is_break, is_title, repair, tokenize
-from .syllable import canonical, is_valid, restyle, skeleton, style_of
+from diacritic_restore.restore import kernels
+from diacritic_restore.restore.channel import Alphabet, OcrTable, Profile, build_cost_tables, estimate_profile
+from diacritic_restore.restore.lexicon import Lexicon
+from diacritic_restore.restore.lm import NgramModel
+from diacritic_restore.text.tokens import BOS, EOS, NUM, NUMBER, PUNCT, SPACE, UNK, WORD, Token, is_break, is_title, tokenize
+from diacritic_restore.text.repairs import repair
+from diacritic_restore.text.syllable import canonical, is_valid, restyle, skeleton, style_of
 
 StyleOption = Literal["keep", "old", "new"]
 
@@ -484,7 +485,7 @@ _CHUNK = 4096  # lattice positions per Viterbi call
 
 def _digit_letters(table: OcrTable) -> dict[int, str]:
     """For each digit, the base letter whose variants the OCR most often reads as it."""
-    from .channel import base_char
+    from diacritic_restore.restore.channel import base_char
 
     out: dict[int, str] = {}
     for d in "0123456789":

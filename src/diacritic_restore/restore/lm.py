@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
 
-from .normalize import BOS, EOS, NUM, UNK
+from diacritic_restore.models.store import LM
+from diacritic_restore.fileio import atomic_open
+from diacritic_restore.text.tokens import BOS, EOS, NUM, UNK
 
-FORMAT = "vnrestore-lm"
-VERSION = 1
+FORMAT = LM.format
+VERSION = LM.version
 BITS = 16
 MASK = (1 << BITS) - 1
 SPECIALS = (BOS, EOS, NUM, UNK)
@@ -257,16 +257,8 @@ def save(model: NgramModel, path: str | os.PathLike, extra: dict | None = None) 
         arrays[f"logp{n}"] = model.logp[n].astype(np.float16 if n > 1 else np.float32)
     for n in model.bow:
         arrays[f"bow{n}"] = model.bow[n].astype(np.float16)
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            _write_npz(fh, arrays)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_open(path, "wb") as fh:
+        _write_npz(fh, arrays)
 
 
 def _write_npz(fh, arrays: dict[str, np.ndarray]) -> None:

@@ -31,10 +31,10 @@ from typing import Callable, TextIO
 
 from pydantic import BaseModel, Field
 
-from .errors import InputError, OutputError, VnrestoreError
-from .ocr import PageText
-from .pages import IMAGE_SUFFIXES, PDF_SUFFIXES
-from .pipeline import RunOptions, assemble, check_input, read_page_unit, read_text_unit
+from diacritic_restore.errors import InputError, OutputError, VnrestoreError
+from diacritic_restore.ocr.tesseract import PageText
+from diacritic_restore.ocr.pages import IMAGE_SUFFIXES, PDF_SUFFIXES
+from diacritic_restore.pipeline.document import RunOptions, assemble, check_input, read_page_unit, read_text_unit
 
 LEDGER = ".vnrestore-ledger.sqlite"
 REPORT = "report.json"
@@ -154,20 +154,15 @@ def prepare_output(out_dir: Path) -> None:
 
 
 def settings_key(opts: RunOptions) -> str:
-    """What the outputs depend on: the settings (not ``jobs``), the package and the
-    model files."""
-    from . import __version__
-    from .model import default_model_dir
+    """What the outputs depend on: the settings (not ``jobs``), the package version and
+    the model set's manifest (which pins every model file's sha256)."""
+    from diacritic_restore import __version__
+    from diacritic_restore.models.store import model_id
 
-    d = Path(opts.model_dir) if opts.model_dir else default_model_dir()
     h = hashlib.sha256()
     h.update(opts.model_dump_json(exclude={"jobs"}).encode())
     h.update(__version__.encode())
-    for name in sorted(os.listdir(d)) if d.is_dir() else []:
-        f = d / name
-        if f.is_file() and not name.startswith("."):
-            st = f.stat()
-            h.update(f"{name}:{st.st_size}:{int(st.st_mtime)}".encode())
+    h.update(model_id(opts.model_dir).encode())
     return h.hexdigest()[:16]
 
 
@@ -206,7 +201,7 @@ def _now() -> str:
 
 
 def _sha256(path: Path) -> str:
-    from .pipeline import file_sha256
+    from diacritic_restore.pipeline.document import file_sha256
 
     return file_sha256(path)
 
@@ -297,9 +292,9 @@ def run_batch(
     on_document: Callable[[FileReport], None] | None = None,
 ) -> BatchReport:
     """Process every input into ``out_dir``; see the module docstring."""
-    from .files import write_text_atomic
-    from .ocr import check_tesseract
-    from .pages import kind_of, page_count
+    from diacritic_restore.fileio import write_text_atomic
+    from diacritic_restore.ocr.tesseract import check_tesseract
+    from diacritic_restore.ocr.pages import kind_of, page_count
 
     opts = opts or RunOptions()
     out = Path(out_dir)

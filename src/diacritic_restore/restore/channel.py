@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,11 +26,13 @@ from typing import Iterable, Sequence
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from .normalize import tokenize, WORD
-from .syllable import skeleton, strip_marks
+from diacritic_restore.models.store import CHANNEL
+from diacritic_restore.fileio import write_text_atomic
+from diacritic_restore.text.tokens import tokenize, WORD
+from diacritic_restore.text.syllable import skeleton, strip_marks
 
-FORMAT = "vnrestore-channel"
-VERSION = 1
+FORMAT = CHANNEL.format
+VERSION = CHANNEL.version
 
 _VIET_ONLY = set("ăđơưảạẻẹẽỉịĩỏọõủụũỷỵỹằắẳẵặầấẩẫậềếểễệồốổỗộờớởỡợừứửữựỳ")
 
@@ -190,11 +190,7 @@ def save(table: OcrTable, path: Path) -> None:
         "delete": table.delete,
         "insert": table.insert,
     }
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(doc, fh, ensure_ascii=False, sort_keys=True, indent=0)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    write_text_atomic(path, json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=0))
 
 
 def load(path: Path) -> OcrTable:
@@ -328,7 +324,7 @@ class Channel:
 
     def __init__(self, table: OcrTable, profile: Profile, alpha: Alphabet | None = None,
                  tables: CostTables | None = None):
-        from .syllable import restyle
+        from diacritic_restore.text.syllable import restyle
 
         self.table = table
         self.profile = profile
@@ -341,7 +337,7 @@ class Channel:
         return float(self.costs(o, [c])[0])
 
     def costs(self, o: str, words: Sequence[str]) -> "np.ndarray":
-        from . import kernels
+        from diacritic_restore.restore import kernels
 
         enc = self.alpha.encode
         ws = [enc(w) for w in words]

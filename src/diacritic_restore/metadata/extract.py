@@ -712,7 +712,7 @@ def extract(text: str, fix_word: Callable[[str], str | None] | None = None) -> M
     own = md.symbol.value if md.symbol else None
     md.cited_documents = [c for c in _cited(doc, body_start, body_stop) if c.symbol != own or own is None]
     if md.signer_name is not None and fix_word is not None:
-        from .syllable import is_valid
+        from diacritic_restore.text.syllable import is_valid
 
         words = md.signer_name.value.split()
         fixed = [w if is_valid(w.lower()) else (fix_word(w) or w) for w in words]

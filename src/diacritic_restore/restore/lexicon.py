@@ -9,16 +9,17 @@ versioned first line, in the spirit of symspellpy's frequency dictionaries.
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from .normalize import BOS, EOS, NUM, UNK
-from .syllable import canonical, is_valid, skeleton
+from diacritic_restore.models.store import LEXICON
+from diacritic_restore.fileio import write_text_atomic
+from diacritic_restore.text.tokens import BOS, EOS, NUM, UNK
+from diacritic_restore.text.syllable import canonical, is_valid, skeleton
 
-FORMAT = "vnrestore-lexicon"
-VERSION = 2
+FORMAT = LEXICON.format
+VERSION = LEXICON.version
 SPECIALS = (BOS, EOS, NUM, UNK)
 
 
@@ -103,11 +104,7 @@ def save(lex: Lexicon, path: str | os.PathLike) -> None:
     lines.append("syllable\tcount\tskeleton\tmid\ttitle")
     for w, c, m, t in zip(lex.words, lex.counts, lex.mid, lex.title):
         lines.append(f"{w}\t{c}\t{'' if w in SPECIALS else skeleton(w)}\t{m}\t{t}")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    write_text_atomic(path, "\n".join(lines) + "\n")
 
 
 def load(path: str | os.PathLike) -> Lexicon:

@@ -19,10 +19,10 @@ import cv2
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from .errors import InputError, OcrSetupError
-from .layout import Word, ink_coverage, order_lines
-from .pages import load_page
-from .preprocess import PreprocessOptions, PreprocessReport, preprocess
+from diacritic_restore.errors import InputError, OcrSetupError
+from diacritic_restore.ocr.layout import Word, ink_coverage, order_lines
+from diacritic_restore.ocr.pages import load_page
+from diacritic_restore.ocr.preprocess import PreprocessOptions, PreprocessReport, preprocess
 
 
 LONE_MARK_CONF = 40.0
@@ -128,7 +128,7 @@ def _score(words: list[Word], coverage: float) -> float:
 
 def ocr_image(img: np.ndarray, opts: OcrOptions, declared_dpi: float | None = None) -> PageText:
     """OCR one page image (grey or BGR)."""
-    from .normalize import normalize_text
+    from diacritic_restore.text.tokens import normalize_text
 
     t0 = time.perf_counter()
     check_tesseract(opts.lang)
@@ -168,7 +168,7 @@ def _tesseract_order(words: list[Word]) -> list[list[Word]]:
 
 def ocr_page(path: str | Path, index: int, opts: OcrOptions) -> PageText:
     """Read page ``index`` of ``path``: its text layer when usable, else OCR."""
-    from .normalize import normalize_text
+    from diacritic_restore.text.tokens import normalize_text
 
     t0 = time.perf_counter()
     page = load_page(Path(path), index, opts.pdf_dpi, opts.use_text_layer, gray=opts.preprocess.grayscale)
