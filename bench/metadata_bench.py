@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from diacritic_restore.metadata.extract import extract, score
+from diacritic_restore.metadata import extract, score
 from diacritic_restore.pipeline.document import RunOptions, process
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from diacritic_restore.cli import main
-from diacritic_restore.metadata.extract import (SCALAR_FIELDS, Metadata, extract, fold, repair_symbol, same_value, schema,
+from diacritic_restore.metadata import (SCALAR_FIELDS, Metadata, extract, fold, repair_symbol, same_value, schema,
                                         score)
 from diacritic_restore.pipeline.document import RunOptions, process
 

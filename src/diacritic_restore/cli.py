@@ -191,7 +191,7 @@ def schema_cmd() -> None:
     """Print the JSON Schema of the metadata JSON (also docs/metadata.schema.json)."""
     import json
 
-    from diacritic_restore.metadata.extract import schema
+    from diacritic_restore.metadata import schema
 
     click.echo(json.dumps(schema(), ensure_ascii=False, indent=1))
 

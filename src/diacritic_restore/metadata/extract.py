@@ -22,6 +22,8 @@ from typing import Callable, Generic, Iterable, TypeVar
 
 from pydantic import BaseModel, Field
 
+from diacritic_restore.text.folding import fold, fold_char  # noqa: F401  (fold_char: public API)
+
 SCHEMA_VERSION = 1
 T = TypeVar("T")
 
@@ -137,23 +139,6 @@ class Metadata(BaseModel):
     source_file: str | None = None
     sha256: str | None = None
     mean_confidence: float | None = Field(None, description="mean confidence of the OCR words or the restore")
-
-
-# ------------------------------------------------------------------ folding
-
-
-def fold_char(c: str) -> str:
-    if c in "đĐ":
-        return "d"
-    if c.isascii():
-        return c.lower()
-    d = unicodedata.normalize("NFD", c)[0].lower()
-    return d if len(d) == 1 else c
-
-
-def fold(text: str) -> str:
-    """Lower case, marks dropped, ``đ``→``d``; one character for one, so offsets match."""
-    return "".join(fold_char(c) for c in text)
 
 
 # ------------------------------------------------------------------ patterns

@@ -17,7 +17,7 @@ from typing import Callable, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from diacritic_restore.errors import InputError
-from diacritic_restore.metadata.extract import Metadata, PageInfo, document_metadata
+from diacritic_restore.metadata import Metadata, PageInfo, document_metadata
 from diacritic_restore.ocr.tesseract import OcrOptions, PageText, check_tesseract, ocr_page
 from diacritic_restore.ocr.pages import kind_of, page_count
 

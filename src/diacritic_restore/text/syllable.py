@@ -15,6 +15,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
+from diacritic_restore.text.folding import skeleton, strip_marks  # noqa: F401  (re-exported)
+
 ToneStyle = Literal["old", "new"]
 
 # Combining tone marks, indexed by tone number (0 = ngang, no mark).
@@ -69,17 +71,6 @@ def split_tone(syl: str) -> tuple[str, int]:
         else:
             tone = t
     return nfc("".join(out)), tone
-
-
-@lru_cache(maxsize=1 << 16)
-def skeleton(word: str) -> str:
-    """Lower-case letters with every mark removed (``Đảng`` → ``dang``)."""
-    out = []
-    for ch in unicodedata.normalize("NFD", word.lower()):
-        if unicodedata.combining(ch):
-            continue
-        out.append("d" if ch == "đ" else ch)
-    return "".join(out)
 
 
 def has_marks(word: str) -> bool:
@@ -223,17 +214,3 @@ def style_of(syl: str) -> ToneStyle | None:
     if low == apply_tone(base, tone, "new"):
         return "new"
     return None
-
-
-def strip_marks(text: str) -> str:
-    """Remove every Vietnamese mark from a text, keeping case (``Đảng`` → ``Dang``)."""
-    out = []
-    for ch in unicodedata.normalize("NFD", text):
-        if unicodedata.combining(ch):
-            continue
-        if ch == "đ":
-            ch = "d"
-        elif ch == "Đ":
-            ch = "D"
-        out.append(ch)
-    return "".join(out)
