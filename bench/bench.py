@@ -31,9 +31,9 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 from pydantic import BaseModel  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
-from diacritic_restore.restore import loader as modelmod  # noqa: E402
 from diacritic_restore.evaluate import changed_fraction, measure, strip_diacritics, syllable_tokens  # noqa: E402
 from diacritic_restore.models import store  # noqa: E402
+from diacritic_restore.restore import loader as modelmod  # noqa: E402
 from diacritic_restore.restore.lm import read_header  # noqa: E402
 from diacritic_restore.text.syllable import canonical, skeleton  # noqa: E402
 

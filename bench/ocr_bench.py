@@ -32,9 +32,11 @@ from PIL import Image  # noqa: E402
 from pydantic import BaseModel  # noqa: E402
 
 from diacritic_restore.evaluate import measure  # noqa: E402
-from diacritic_restore.ocr.tesseract import OcrOptions, PageText  # noqa: E402
-from diacritic_restore.pipeline.document import RunOptions, restore_page  # noqa: E402
+from diacritic_restore.ocr.options import OcrOptions  # noqa: E402
+from diacritic_restore.ocr.page import PageResult  # noqa: E402
 from diacritic_restore.ocr.preprocess import PreprocessOptions  # noqa: E402
+from diacritic_restore.pipeline.options import RunOptions  # noqa: E402
+from diacritic_restore.pipeline.units import restore_page  # noqa: E402
 from diacritic_restore.train.render import LEVELS, render_document  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,15 +106,16 @@ def plain_tesseract(path: Path) -> tuple[str, float]:
     return res.stdout, time.perf_counter() - t
 
 
-def _ocr(args: tuple[str, dict]) -> PageText:
+def _ocr(args: tuple[str, dict]) -> PageResult:
     path, pre = args
     opts = RunOptions(restore=False, jobs=1, ocr=OcrOptions(preprocess=PreprocessOptions(**pre)))
-    from diacritic_restore.pipeline.document import read_pages
+    from diacritic_restore.ocr.reader import read_page
 
-    return read_pages(Path(path), opts.ocr, 1)[0]
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    return read_page(Path(path), 0, opts.ocr)
 
 
-def ocr_many(paths: list[Path], pre: dict | None = None) -> list[PageText]:
+def ocr_many(paths: list[Path], pre: dict | None = None) -> list[PageResult]:
     with ProcessPoolExecutor(2) as pool:
         return list(pool.map(_ocr, [(str(p), pre or {}) for p in paths]))
 

@@ -12,10 +12,8 @@ import time
 from pathlib import Path
 
 from diacritic_restore.models import store
-from diacritic_restore.restore import channel
-from diacritic_restore.restore import lexicon
-from diacritic_restore.restore import lm
-from diacritic_restore.restore.decode import Restorer
+from diacritic_restore.restore import channel, lexicon, lm
+from diacritic_restore.restore.restorer import Restorer
 from diacritic_restore.train.corpus import Source, train
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,7 +151,8 @@ def main() -> int:
         Source(data / "vlc-legal" / "corpus", w_legal),
     ]
     if gaz.is_dir():
-        sources += [Source(gaz / "places.txt", args.gazetteer_weight), Source(gaz / "organisations.txt", args.gazetteer_weight)]
+        sources += [Source(gaz / "places.txt", args.gazetteer_weight),
+                    Source(gaz / "organisations.txt", args.gazetteer_weight)]
     if not args.no_wiki:
         sources.append(Source(data / "viwiki" / "viwiki.tar.xz", w_wiki))
     args.out.mkdir(parents=True, exist_ok=True)

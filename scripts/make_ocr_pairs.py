@@ -65,8 +65,7 @@ DEGRADE_SHARE = 0.4  # share of pages that get scan-like degradation
 
 # A4 at 300 dpi with the margins of Decree 30/2020/ND-CP: one page geometry for the
 # package's renders (tests, bench) and these channel-training pages
-from diacritic_restore.train.render import (  # noqa: E402
-    DPI, INDENT, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_TOP, PAGE_H, TEXT_W, draw)
+from diacritic_restore.train.render import DPI, INDENT, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_TOP, PAGE_H, TEXT_W, draw  # noqa: E402
 
 SIM_THRESHOLD = 60.0  # rapidfuzz ratio (0-100) on diacritic-free text; below = not a pair
 

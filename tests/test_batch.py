@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from conftest import FIXTURES
+from diacritic_restore.cli import main
+from diacritic_restore.errors import ExitCode
 from diacritic_restore.pipeline.batch import EXIT_ALL_FAILED, EXIT_PARTIAL, LEDGER, REPORT
 from diacritic_restore.text.charsets import encode
-from diacritic_restore.cli import main
 from diacritic_restore.train.render import render_document
-
-from conftest import FIXTURES
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 ROOT = Path(__file__).resolve().parent.parent
@@ -206,7 +206,7 @@ def test_config_file_and_command_line_precedence(tmp_path):
 
 def test_python_api_shares_the_settings(tmp_path):
     from diacritic_restore.pipeline.batch import run_batch
-    from diacritic_restore.pipeline.document import RunOptions, load_options
+    from diacritic_restore.pipeline.options import RunOptions, load_options
 
     src = tmp_path / "a.txt"
     src.write_text("ket nap dang vien\n", encoding="utf-8")
@@ -297,7 +297,8 @@ def test_ocr_timeout(tmp_path, capsys):
     imgs, _ = render_document(["Những năm qua, công tác kết nạp đảng viên được các cấp uỷ quan tâm."] * 20, "clean")
     p = tmp_path / "trang.png"
     Image.fromarray(imgs[0]).save(p, dpi=(300, 300))
-    assert main(["run", str(p), "-o", str(tmp_path / "o"), "--timeout", "0.01"]) == 3
+    # the engine failed, not the input: its own exit code, distinct from bad input (3)
+    assert main(["run", str(p), "-o", str(tmp_path / "o"), "--timeout", "0.01"]) == ExitCode.OCR_ENGINE == 10
     assert "timed out" in _one_line(capsys)
 
 

@@ -1,7 +1,6 @@
+from conftest import seed
 from diacritic_restore.restore.channel import Channel, Profile, estimate_profile, learn_ocr
 from diacritic_restore.text.syllable import strip_marks
-
-from conftest import seed
 
 PAIRS = [
     ("công tác kết nạp đảng viên của Đảng bộ tỉnh lên", "cong tac két nap dang vién ciia Pang bo tinh 1én"),

@@ -1,10 +1,10 @@
 import json
 import subprocess
 import sys
-
-from diacritic_restore.cli import main
+from pathlib import Path
 
 from conftest import FIXTURES
+from diacritic_restore.cli import main
 
 
 def run(args, stdin=None):
@@ -148,3 +148,23 @@ def test_restore_reads_legacy_encodings_first(tmp_path):
     src.write_bytes(charsets.encode("Ban Thường vụ Tỉnh uỷ yêu cầu các cấp uỷ", "cp1258"))
     p = run(["restore", str(src)])
     assert p.returncode == 0 and p.stdout == "Ban Thường vụ Tỉnh uỷ yêu cầu các cấp uỷ"
+
+
+def test_exit_codes_are_documented_from_the_one_enum():
+    """The README table and the CLI's help are generated from ExitCode, not written by hand."""
+    import re
+
+    from diacritic_restore.errors import ExitCode, exit_code_table
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert exit_code_table() in readme
+    p = run(["--help"])
+    helptext = re.sub(r"\s+", " ", p.stdout)
+    for code in ExitCode:
+        assert f"{code.value} {code.meaning.split(' (')[0].replace('`', '')}" in helptext
+
+
+def test_python_dash_m_is_the_command():
+    p = subprocess.run([sys.executable, "-m", "diacritic_restore", "restore", "-"], input="ket nap dang vien",
+                       capture_output=True, text=True)
+    assert p.returncode == 0 and p.stdout == "kết nạp đảng viên"

@@ -3,8 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from diacritic_restore.restore import lexicon
-from diacritic_restore.restore import lm
+from diacritic_restore.restore import lexicon, lm
 from diacritic_restore.text.tokens import lm_segments
 
 TEXT = """Ban Thường vụ Tỉnh uỷ yêu cầu các cấp uỷ, tổ chức đảng quán triệt và thực hiện nghiêm.

@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from diacritic_restore.cli import main
-from diacritic_restore.metadata import (SCALAR_FIELDS, Metadata, extract, fold, repair_symbol, same_value, schema,
-                                        score)
-from diacritic_restore.pipeline.document import RunOptions, process
-
 from conftest import FIXTURES
+from diacritic_restore.cli import main
+from diacritic_restore.metadata import SCALAR_FIELDS, Metadata, extract, fold, repair_symbol, same_value, schema, score
+from diacritic_restore.pipeline.document import process
+from diacritic_restore.pipeline.options import RunOptions
 
 GOLD = Path(__file__).parent / "metadata-gold"
 ROOT = Path(__file__).resolve().parent.parent

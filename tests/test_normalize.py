@@ -33,8 +33,15 @@ def test_lm_segments_break_at_punctuation_not_line_wraps():
 from pathlib import Path  # noqa: E402
 
 from diacritic_restore.text.repairs import (  # noqa: E402
-    apply_tone_style, dehyphenate, drop_stray_marks, fix_homoglyphs, fix_mojibake, fix_ocr_c,
-    join_split_syllables, repair, tone_styles,
+    apply_tone_style,
+    dehyphenate,
+    drop_stray_marks,
+    fix_homoglyphs,
+    fix_mojibake,
+    fix_ocr_c,
+    join_split_syllables,
+    repair,
+    tone_styles,
 )
 
 ROOT = Path(__file__).parent.parent

@@ -12,13 +12,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from diacritic_restore.ocr import tesseract as ocrmod
 from diacritic_restore.cli import main
 from diacritic_restore.evaluate import measure
+from diacritic_restore.ocr import tesseract as ocrmod
 from diacritic_restore.ocr.layout import Word, order_lines
 from diacritic_restore.ocr.pages import usable_text_layer
-from diacritic_restore.pipeline.document import RunOptions, process
 from diacritic_restore.ocr.preprocess import PreprocessOptions, preprocess, skew_angle
+from diacritic_restore.pipeline.document import process
+from diacritic_restore.pipeline.options import RunOptions
 from diacritic_restore.train.render import Degradation, find_font, render_document
 
 GOLD = Path(__file__).resolve().parent.parent / "corpora" / "gold" / "001_corrected.txt"
@@ -108,7 +109,7 @@ def test_pdf_text_layer_is_read_without_ocr(tmp_path, monkeypatch):
     def no_ocr(*a, **k):
         raise AssertionError("Tesseract was called for a page with a text layer")
 
-    monkeypatch.setattr(ocrmod, "_tesseract_words", no_ocr)
+    monkeypatch.setattr(ocrmod.TesseractEngine, "words", no_ocr)
     res = process(path, RunOptions(jobs=1))
     assert [p.source for p in res.pages] == ["text-layer"]
     assert " ".join(res.text.split()) == " ".join(" ".join(paras).split())
@@ -199,19 +200,25 @@ def test_broken_scans_are_one_line_errors(tmp_path, capsys, name, data, message)
     assert not (tmp_path / "o" / (p.stem + ".txt")).exists()
 
 
-def test_page_where_layout_lost_text_is_retried(rendered_page, monkeypatch):
-    """A first reading that covers little of the page's ink is redone in another mode."""
+def test_page_where_layout_lost_text_is_retried(rendered_page):
+    """A first reading that covers little of the page's ink is redone in another mode
+    (a stub engine in front of Tesseract loses text in the first mode)."""
+    from diacritic_restore.ocr.engine import register_engine
+    from diacritic_restore.ocr.options import OcrOptions
+
     png, truth = rendered_page
-    real = ocrmod._tesseract_words
     modes = []
 
-    def lossy(path, lang, psm, dpi, timeout):
-        modes.append(psm)
-        words = real(path, lang, psm, dpi, timeout)
-        return words[:15] if psm == 3 else words
+    class LossyTesseract(ocrmod.TesseractEngine):
+        name = "lossy-tesseract"
 
-    monkeypatch.setattr(ocrmod, "_tesseract_words", lossy)
-    res = process(png, RunOptions(jobs=1, restore=False))
+        def words(self, path, lang, psm, dpi, timeout):
+            modes.append(psm)
+            words = super().words(path, lang, psm, dpi, timeout)
+            return words[:15] if psm == 3 else words
+
+    register_engine(LossyTesseract.name, LossyTesseract)
+    res = process(png, RunOptions(jobs=1, restore=False, ocr=OcrOptions(engine=LossyTesseract.name)))
     assert modes == [3, 6]
     assert res.pages[0].retried and res.pages[0].psm == 6 and res.pages[0].coverage > 0.8
     assert measure(res.text, truth).syllable_accuracy > 0.9

@@ -1,10 +1,8 @@
 """Restoration on real Vietnamese text with the shipped models."""
 
-from diacritic_restore import restore
-from diacritic_restore import restore_detailed
-from diacritic_restore.evaluate import changed_fraction, measure, strip_diacritics
-
 from conftest import seed
+from diacritic_restore import restore, restore_detailed
+from diacritic_restore.evaluate import changed_fraction, measure, strip_diacritics
 
 
 def test_the_issue_example_line():
@@ -103,11 +101,11 @@ def test_list_markers_are_kept():
 
 
 def test_chunked_decoding_matches_whole_text(monkeypatch):
-    from diacritic_restore.restore import decode
+    from diacritic_restore.restore import lattice
     from diacritic_restore.restore import loader as model
 
     text = seed("000")
     whole = restore(text)
-    monkeypatch.setattr(decode, "_CHUNK", 40)
+    monkeypatch.setattr(lattice, "_CHUNK", 40)
     model.load()._cand_cache.clear()
     assert restore(text) == whole

@@ -1,5 +1,13 @@
 from diacritic_restore.text.syllable import (
-    apply_tone, canonical, is_valid, parse, restyle, skeleton, split_tone, strip_marks, style_of,
+    apply_tone,
+    canonical,
+    is_valid,
+    parse,
+    restyle,
+    skeleton,
+    split_tone,
+    strip_marks,
+    style_of,
 )
 
 

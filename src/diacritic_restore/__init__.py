@@ -5,31 +5,44 @@
 'Số 15-CT/TU Sóc Trăng, ngày 23 tháng 12 năm 2022'
 """
 
-from diacritic_restore.api import Alternative, NormalizeResult, RestoreResult, TokenResult, normalize, restore, restore_detailed
-from diacritic_restore.restore.decode import Settings
-from diacritic_restore.errors import VnrestoreError
+from diacritic_restore.api import (
+    Alternative,
+    NormalizeResult,
+    RestoreResult,
+    TokenResult,
+    normalize,
+    restore,
+    restore_detailed,
+)
+from diacritic_restore.errors import ExitCode, VnrestoreError
 from diacritic_restore.evaluate import EvalResult, cer, measure, syllable_accuracy, wer
+from diacritic_restore.restore.settings import Settings
+from diacritic_restore.version import __version__
 
-__version__ = "0.1.0"
+_LAZY = {
+    # the OCR pipeline pulls in OpenCV and Tesseract's wrapper: only when asked for
+    "process": "diacritic_restore.pipeline.document",
+    "run": "diacritic_restore.pipeline.document",
+    "DocumentResult": "diacritic_restore.pipeline.document",
+    "RunOptions": "diacritic_restore.pipeline.options",
+    "load_options": "diacritic_restore.pipeline.options",
+    "run_batch": "diacritic_restore.pipeline.batch",
+    "OcrOptions": "diacritic_restore.ocr.options",
+    "PreprocessOptions": "diacritic_restore.ocr.preprocess",
+}
 
 
 def __getattr__(name: str):
-    # the OCR pipeline pulls in OpenCV and Tesseract's wrapper: only when asked for
-    if name in ("process", "run", "RunOptions", "DocumentResult"):
-        from diacritic_restore.pipeline import document as pipeline
+    mod = _LAZY.get(name)
+    if mod is None:
+        raise AttributeError(f"module 'diacritic_restore' has no attribute {name!r}")
+    import importlib
 
-        return getattr(pipeline, name)
-    if name in ("OcrOptions",):
-        from diacritic_restore.ocr.tesseract import OcrOptions
+    return getattr(importlib.import_module(mod), name)
 
-        return OcrOptions
-    if name in ("PreprocessOptions",):
-        from diacritic_restore.ocr.preprocess import PreprocessOptions
-
-        return PreprocessOptions
-    raise AttributeError(f"module 'diacritic_restore' has no attribute {name!r}")
 
 __all__ = [
+    "__version__",
     "restore",
     "restore_detailed",
     "normalize",
@@ -50,4 +63,7 @@ __all__ = [
     "DocumentResult",
     "OcrOptions",
     "PreprocessOptions",
+    "load_options",
+    "run_batch",
+    "ExitCode",
 ]

@@ -13,13 +13,9 @@ from pathlib import Path
 
 import click
 
-from diacritic_restore import __version__
-from diacritic_restore.errors import InputError, QualityGateError, VnrestoreError
-
-EXIT_CODES = """Exit codes: 0 ok; 1 other error; 2 usage error (or bad --config); 3 bad input; 4 model
-missing or invalid; 5 below the quality bar (eval); 6 output not writable; 7 Tesseract or its
-language model missing; 8 run: some inputs failed, the others were written; 9 run: every input
-failed."""
+from diacritic_restore.errors import ExitCode, InputError, QualityGateError, VnrestoreError, error_for, exit_code_epilog
+from diacritic_restore.pipeline.outputs import WRITERS
+from diacritic_restore.version import __version__
 
 
 def _read_input(src: str) -> str:
@@ -39,7 +35,7 @@ def _write_output(text: str, out: str | None) -> None:
         write_text_atomic(out, text)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=exit_code_epilog())
 @click.version_option(__version__, prog_name="vnrestore")
 def cli() -> None:
     """Restore Vietnamese diacritics and repair OCR damage in Party and state documents."""
@@ -99,6 +95,7 @@ _RUN_OPTION_PATHS = {
     "no_dpi_normalize": ("ocr", "preprocess", "normalize_dpi"),
     "no_border_removal": ("ocr", "preprocess", "remove_borders"), "binarize": ("ocr", "preprocess", "binarize"),
     "no_restore": ("restore",), "tone_style": ("tone_style",), "jobs": ("jobs",), "model_dir": ("model_dir",),
+    "outputs": ("outputs",),
 }
 
 
@@ -111,7 +108,8 @@ _RUN_OPTION_PATHS = {
 @click.option("--force", is_flag=True, help="Redo every input, even those the ledger records as done.")
 @click.option("--no-restore", is_flag=True, help="Write the raw OCR (or text layer) for comparison.")
 @click.option("--lang", default="vie", show_default=True, help="Tesseract language(s), e.g. vie+eng.")
-@click.option("--psm", type=click.IntRange(0, 13), default=3, show_default=True, help="Tesseract page segmentation mode.")
+@click.option("--psm", type=click.IntRange(0, 13), default=3, show_default=True,
+              help="Tesseract page segmentation mode.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
               help="Parallel worker processes (documents and pages) [default: number of cores].")
 @click.option("--timeout", type=click.FloatRange(min=0.01), default=180.0, show_default=True,
@@ -127,6 +125,8 @@ _RUN_OPTION_PATHS = {
 @click.option("--binarize", is_flag=True, help="Preprocessing: Otsu binarisation before Tesseract.")
 @click.option("--tone-style", type=click.Choice(["keep", "old", "new"]), default="keep", show_default=True)
 @click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None, help="Model folder.")
+@click.option("--output-type", "outputs", multiple=True, type=click.Choice(list(WRITERS)),
+              help="What to write per document (repeat for several) [default: txt and json].")
 @click.option("--quiet", "-q", is_flag=True, help="No progress line and no summary on stderr.")
 @click.pass_context
 def run_cmd(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, config: str | None, force: bool,
@@ -140,14 +140,16 @@ def run_cmd(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, config: s
     from click.core import ParameterSource
 
     from diacritic_restore.pipeline.batch import run_batch, summary
-    from diacritic_restore.pipeline.document import load_options, options_from
+    from diacritic_restore.pipeline.options import load_options, options_from
 
     overrides: dict = {}
     for name, value in options.items():
         if ctx.get_parameter_source(name) != ParameterSource.COMMANDLINE and config is not None:
             continue  # the config file's value (or the default) stands
-        if value is None:
+        if value is None or value == ():
             continue
+        if isinstance(value, tuple):
+            value = list(value)
         path = _RUN_OPTION_PATHS[name]
         if name.startswith("no_"):
             value = not value
@@ -160,9 +162,7 @@ def run_cmd(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, config: s
     if rep.files == 1 and rep.failed == 1:
         # one file: its own error and exit code, as for any single command
         only = next(r for r in rep.details if r.status == "failed")
-        err = VnrestoreError(f"{only.input}: {only.reason}")
-        err.exit_code = only.exit_code or 1
-        raise err
+        raise error_for(f"{only.input}: {only.reason}", only.exit_code or ExitCode.OTHER_ERROR)
     if not quiet:
         click.echo(summary(rep), err=True)
     if rep.exit_code:
@@ -178,8 +178,9 @@ def run_cmd(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, config: s
 def metadata_cmd(source: str, no_restore: bool, jobs: int | None, lang: str, model_dir: str | None) -> None:
     """Print FILE's metadata (number, type, issuer, date, signer, recipients, cited
     documents...) as JSON; FILE may be text, an image or a PDF."""
-    from diacritic_restore.ocr.tesseract import OcrOptions
-    from diacritic_restore.pipeline.document import RunOptions, process
+    from diacritic_restore.ocr.options import OcrOptions
+    from diacritic_restore.pipeline.document import process
+    from diacritic_restore.pipeline.options import RunOptions
 
     opts = RunOptions(restore=not no_restore, model_dir=model_dir, ocr=OcrOptions(lang=lang),
                       **({"jobs": jobs} if jobs else {}))
@@ -239,9 +240,10 @@ def train(corpora: tuple[str, ...], out: str, order: int, exclude: tuple[str, ..
 
     A weight after a colon counts that corpus several times (in-domain text is small).
     """
-    from diacritic_restore.restore import channel
-    from diacritic_restore.train.corpus import Source, train as do_train
     from diacritic_restore.models import store
+    from diacritic_restore.restore import channel
+    from diacritic_restore.train.corpus import Source
+    from diacritic_restore.train.corpus import train as do_train
 
     sources = [Source.parse(c) for c in corpora]
     for s in sources:
@@ -278,27 +280,27 @@ def main(argv: list[str] | None = None) -> int:
         cli.main(args=argv, prog_name="vnrestore", standalone_mode=False)
     except VnrestoreError as exc:
         click.echo(f"vnrestore: error: {exc.message}", err=True)
-        return exc.exit_code
+        return int(exc.exit_code)
     except click.exceptions.Abort:
         click.echo("vnrestore: aborted", err=True)
-        return 130
+        return ExitCode.INTERRUPTED
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
     except BrokenPipeError:
-        return 1
+        return ExitCode.OTHER_ERROR
     except SystemExit as exc:  # a batch's own exit code (8, 9)
         return int(exc.code or 0)
     except KeyboardInterrupt:
         click.echo("vnrestore: interrupted", err=True)
-        return 130
+        return ExitCode.INTERRUPTED
     except Exception as exc:  # a bug: one line for the user, the trace with VNRESTORE_DEBUG=1
         if os.environ.get("VNRESTORE_DEBUG"):
             raise
         click.echo(f"vnrestore: internal error: {type(exc).__name__}: {exc} (VNRESTORE_DEBUG=1 shows the trace)",
                    err=True)
-        return 1
-    return 0
+        return ExitCode.OTHER_ERROR
+    return ExitCode.OK
 
 
 if __name__ == "__main__":

@@ -1,17 +1,7 @@
 """Structured metadata of Vietnamese Party and state documents (see :mod:`.extract`)."""
 
-from diacritic_restore.metadata.extract import (  # noqa: F401
-    SCALAR_FIELDS,
-    CitedDocument,
-    FieldScore,
-    Found,
-    Metadata,
-    PageInfo,
-    document_metadata,
-    extract,
-    fold,
-    repair_symbol,
-    same_value,
-    schema,
-    score,
-)
+from diacritic_restore.metadata.extract import document_metadata, extract  # noqa: F401
+from diacritic_restore.metadata.patterns import repair_symbol  # noqa: F401
+from diacritic_restore.metadata.schema import CitedDocument, Found, Metadata, PageInfo, schema  # noqa: F401
+from diacritic_restore.metadata.scoring import SCALAR_FIELDS, FieldScore, same_value, score  # noqa: F401
+from diacritic_restore.text.folding import fold  # noqa: F401

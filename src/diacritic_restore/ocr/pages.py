@@ -173,8 +173,8 @@ def _pdf_page(path: Path, index: int, dpi: int, use_text_layer: bool) -> Page:
 def usable_text_layer(text: str) -> bool:
     """A text layer worth reading instead of OCR: enough words, and Vietnamese with
     its marks (a scanner's English OCR layer or a signature box is not)."""
-    from diacritic_restore.text.tokens import normalize_text
     from diacritic_restore.text.syllable import is_valid, skeleton
+    from diacritic_restore.text.tokens import normalize_text
 
     words = [w for w in normalize_text(text).split() if w.isalpha()]
     if len(words) < _MIN_LAYER_WORDS:

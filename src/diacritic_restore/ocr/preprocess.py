@@ -171,7 +171,8 @@ def binarize(gray: np.ndarray) -> np.ndarray:
     return bw
 
 
-def preprocess(img: np.ndarray, opts: PreprocessOptions, declared_dpi: float | None = None) -> tuple[np.ndarray, PreprocessReport]:
+def preprocess(img: np.ndarray, opts: PreprocessOptions,
+               declared_dpi: float | None = None) -> tuple[np.ndarray, PreprocessReport]:
     """Run the stages ``opts`` switches on; returns the image for OCR and what was done."""
     gray = to_gray(img) if opts.grayscale or img.ndim == 2 else img
     if gray.ndim == 3:  # colour kept on request: the geometric stages still need grey

@@ -26,15 +26,16 @@ from typing import Iterable, Sequence
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from diacritic_restore.models.store import CHANNEL
 from diacritic_restore.fileio import write_text_atomic
-from diacritic_restore.text.tokens import tokenize, WORD
-from diacritic_restore.text.syllable import skeleton, strip_marks
+from diacritic_restore.models.store import CHANNEL
+from diacritic_restore.text.syllable import restyle, skeleton, strip_marks
+from diacritic_restore.text.tokens import WORD, tokenize
 
 FORMAT = CHANNEL.format
 VERSION = CHANNEL.version
 
-_VIET_ONLY = set("ăđơưảạẻẹẽỉịĩỏọõủụũỷỵỹằắẳẵặầấẩẫậềếểễệồốổỗộờớởỡợừứửữựỳ")
+_VIET_ONLY = set("ăđơưảạẻẹẽỉịĩỏọõủụũỷỵỹ"
+                 "ằắẳẵặầấẩẫậềếểễệồốổỗộờớởỡợừứửữựỳ")
 
 
 _BASE_CACHE: dict[str, str] = {}
@@ -218,6 +219,10 @@ class Profile:
         return best[1]
 
 
+# the profile of a text an English-model OCR read
+OCR_PROFILE = Profile(0.02, 0.18, 0.80)
+
+
 def estimate_profile(words: Iterable[str]) -> Profile:
     """Guess how a document was damaged from the marks its words carry.
 
@@ -241,7 +246,7 @@ def estimate_profile(words: Iterable[str]) -> Profile:
         return Profile(0.02, 0.96, 0.02)
     if viet >= latin:
         return Profile(0.93, 0.05, 0.02)
-    return Profile(0.02, 0.18, 0.80)
+    return OCR_PROFILE
 
 
 # ------------------------------------------------------------------------ the model
@@ -314,6 +319,28 @@ def build_cost_tables(table: OcrTable, alpha: Alphabet) -> CostTables:
     return CostTables(keep, sub, dele, ins)
 
 
+def pack_words(words: Sequence[str], alpha: Alphabet) -> tuple[np.ndarray, np.ndarray]:
+    """Words as one array of character codes: word i is ``chars[offsets[i]:offsets[i + 1]]``
+    (the layout the compiled channel reads)."""
+    codes = [alpha.encode(w) for w in words]
+    offsets = np.zeros(len(codes) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(c) for c in codes])
+    # never empty: an empty array would give numba another type to compile for
+    chars = np.concatenate(codes) if offsets[-1] else np.zeros(1, np.int64)
+    return offsets, chars
+
+
+def pack_placements(words: Sequence[str], alpha: Alphabet) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``pack_words`` of the words as written and of their old tone placement (hòa for
+    hoà; empty where it is the same word), for ``kernels.channel_costs``.  Markers such
+    as ``<s>`` are no letters: empty in both."""
+    written = ["" if w.startswith("<") else w for w in words]
+    old = [restyle(w, "old") for w in written]
+    woff, wchars = pack_words(written, alpha)
+    aoff, achars = pack_words([a if a != w else "" for a, w in zip(old, written)], alpha)
+    return woff, wchars, aoff, achars
+
+
 class Channel:
     """Channel costs for one profile; ``cost(observed, intended)`` is -log P(o | c).
 
@@ -324,14 +351,11 @@ class Channel:
 
     def __init__(self, table: OcrTable, profile: Profile, alpha: Alphabet | None = None,
                  tables: CostTables | None = None):
-        from diacritic_restore.text.syllable import restyle
-
         self.table = table
         self.profile = profile
         self.alpha = alpha or Alphabet(_ALL_LETTERS)
         self.tables = tables or build_cost_tables(table, self.alpha)
         self.logw = np.log(np.maximum([profile.clean, profile.strip, profile.ocr], 1e-9))
-        self._restyle = restyle
 
     def cost(self, o: str, c: str) -> float:
         return float(self.costs(o, [c])[0])
@@ -339,21 +363,15 @@ class Channel:
     def costs(self, o: str, words: Sequence[str]) -> "np.ndarray":
         from diacritic_restore.restore import kernels
 
-        enc = self.alpha.encode
-        ws = [enc(w) for w in words]
-        alts = [enc(self._restyle(w, "old")) if self._restyle(w, "old") != w else np.zeros(0, np.int64) for w in words]
-        woff = np.zeros(len(words) + 1, dtype=np.int64)
-        aoff = np.zeros(len(words) + 1, dtype=np.int64)
-        woff[1:] = np.cumsum([len(w) for w in ws])
-        aoff[1:] = np.cumsum([len(a) for a in alts])
-        wch = np.concatenate(ws) if ws else np.zeros(0, np.int64)
-        ach = np.concatenate(alts) if alts else np.zeros(0, np.int64)
+        woff, wch, aoff, ach = pack_placements(words, self.alpha)
         out = np.zeros(len(words))
         t = self.tables
-        kernels.channel_costs(enc(o), np.arange(len(words), dtype=np.int64), woff, wch, aoff, ach,
+        kernels.channel_costs(self.alpha.encode(o), np.arange(len(words), dtype=np.int64), woff, wch, aoff, ach,
                               self.logw, t.keep, t.sub, t.delete, t.insert, out)
         return out
 
 
-_ALL_LETTERS = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ" \
+_ALL_LETTERS = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệ" \
+    "ghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợ" \
+    "pqrstuùúủũụưừứửữựvxyỳýỷỹỵ" \
     "fjwzäëïöüåæçñøœß"

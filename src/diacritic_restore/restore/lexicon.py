@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from diacritic_restore.models.store import LEXICON
 from diacritic_restore.fileio import write_text_atomic
-from diacritic_restore.text.tokens import BOS, EOS, NUM, UNK
+from diacritic_restore.models.store import LEXICON
 from diacritic_restore.text.syllable import canonical, is_valid, skeleton
+from diacritic_restore.text.tokens import BOS, EOS, NUM, UNK
 
 FORMAT = LEXICON.format
 VERSION = LEXICON.version

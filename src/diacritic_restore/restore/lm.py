@@ -17,8 +17,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from diacritic_restore.models.store import LM
 from diacritic_restore.fileio import atomic_open
+from diacritic_restore.models.store import LM
 from diacritic_restore.text.tokens import BOS, EOS, NUM, UNK
 
 FORMAT = LM.format
@@ -128,10 +128,22 @@ def train_ids(
     (in-domain text counts several times).  ``cutoffs[n]`` drops n-grams seen fewer
     times than that from the stored table (their mass still reaches lower orders).
     """
-    cutoffs = cutoffs or {}
-    V = len(vocab)
     bos = vocab.index(BOS)
-    real: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    real, raw = _count(seq, seg, weight, order, bos)
+    used = _continuation_counts(real, order, bos)
+    logp, gamma, discounts = _interpolate(real, raw, used, len(vocab), order, bos)
+    out_keys, out_logp, out_bow = _backoff_form(real, logp, gamma, len(vocab), order, cutoffs or {})
+    meta = {"discounts": discounts, "ngrams": {n: int(len(out_keys[n])) for n in out_keys}}
+    return NgramModel(order, list(vocab), out_keys, out_logp, out_bow, meta)
+
+
+_Counts = dict[int, tuple[np.ndarray, np.ndarray]]  # order → (sorted packed keys, counts)
+
+
+def _count(seq: np.ndarray, seg: np.ndarray, weight: np.ndarray, order: int,
+           bos: int) -> tuple[_Counts, dict[int, np.ndarray]]:
+    """Per order: the distinct n-grams with weighted counts, and their unweighted counts."""
+    real: _Counts = {}
     raw: dict[int, np.ndarray] = {}
     for n in range(1, order + 1):
         starts = _windows(seq, seg, n)
@@ -147,9 +159,12 @@ def train_ids(
         # discounts come from unweighted counts: weighting multiplies every count and
         # would leave no singletons to estimate them from
         raw[n] = np.bincount(inv)
+    return real, raw
 
-    # Counts used at each order: real counts at the top, continuation counts below
-    # (number of distinct left extensions), except for n-grams that start with BOS.
+
+def _continuation_counts(real: _Counts, order: int, bos: int) -> dict[int, np.ndarray]:
+    """Counts used at each order: real counts at the top, continuation counts below
+    (number of distinct left extensions), except for n-grams that start with BOS."""
     used: dict[int, np.ndarray] = {}
     used[order] = real[order][1]
     for n in range(order - 1, 0, -1):
@@ -157,7 +172,7 @@ def train_ids(
         ext = real[n + 1][0]
         suffix = ext & ((1 << (BITS * n)) - 1)
         ext_first = ext >> (BITS * n)
-        suffix = suffix[ext_first != bos] if n + 1 > 1 else suffix
+        suffix = suffix[ext_first != bos]
         su, sc = np.unique(suffix, return_counts=True)
         cont = np.zeros(len(uk), dtype=np.int64)
         pos = np.searchsorted(uk, su)
@@ -168,9 +183,16 @@ def train_ids(
         # an n-gram seen only after BOS padding still needs a count
         cont = np.where(cont == 0, real[n][1], cont)
         used[n] = cont
+    return used
 
+
+def _interpolate(
+    real: _Counts, raw: dict[int, np.ndarray], used: dict[int, np.ndarray], V: int, order: int, bos: int,
+) -> tuple[dict[int, np.ndarray], dict[int, tuple[np.ndarray, np.ndarray]], dict[int, float]]:
+    """Interpolated probabilities of every counted n-gram, the log interpolation weight
+    of each context (per order, as (contexts, weights)) and the discounts."""
     logp: dict[int, np.ndarray] = {}
-    gamma: dict[int, np.ndarray] = {}  # interpolation weight of each context, per order
+    gamma: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     discounts: dict[int, float] = {}
     # order 1
     c1 = np.zeros(V, dtype=np.float64)
@@ -209,7 +231,15 @@ def train_ids(
         logp[n] = np.log(p)
         gamma[n - 1] = (uctx, np.log(g))
         prev_keys, prev_p = keys, p
+    return logp, gamma, discounts
 
+
+def _backoff_form(
+    real: _Counts, logp: dict[int, np.ndarray], gamma: dict[int, tuple[np.ndarray, np.ndarray]], V: int,
+    order: int, cutoffs: dict[int, int],
+) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray], dict[int, np.ndarray]]:
+    """The stored tables: n-grams past their cutoff (and the contexts those need) with
+    log-probabilities, and each context's log backoff weight."""
     out_keys: dict[int, np.ndarray] = {1: np.arange(V, dtype=np.int64)}
     out_logp: dict[int, np.ndarray] = {1: logp[1].astype(np.float32)}
     out_bow: dict[int, np.ndarray] = {}
@@ -232,8 +262,7 @@ def train_ids(
         hit = uctx[pos] == out_keys[n]
         b[hit] = lg[pos[hit]]
         out_bow[n] = b
-    meta = {"discounts": discounts, "ngrams": {n: int(len(out_keys[n])) for n in out_keys}}
-    return NgramModel(order, list(vocab), out_keys, out_logp, out_bow, meta)
+    return out_keys, out_logp, out_bow
 
 
 # ----------------------------------------------------------------------- file format

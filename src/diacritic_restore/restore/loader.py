@@ -9,7 +9,8 @@ import threading
 from diacritic_restore.errors import ModelError
 from diacritic_restore.models import store
 from diacritic_restore.restore import channel, lexicon, lm
-from diacritic_restore.restore.decode import Restorer, Settings
+from diacritic_restore.restore.restorer import Restorer
+from diacritic_restore.restore.settings import Settings
 
 _LOCK = threading.Lock()
 _LOADED: dict[str, Restorer] = {}
@@ -18,6 +19,7 @@ _LOADED: dict[str, Restorer] = {}
 def load(model_dir: str | os.PathLike | None = None, settings: Settings | None = None) -> Restorer:
     """The restorer for a model folder, loaded on first use and shared afterwards."""
     d = store.resolve(model_dir)
+    settings = Settings() if settings is None else settings  # None is the defaults: one shared restorer
     key = f"{d.resolve()}|{settings!r}"
     with _LOCK:
         r = _LOADED.get(key)

@@ -10,7 +10,6 @@ from pathlib import Path
 from diacritic_restore.errors import InputError
 from diacritic_restore.text.tokens import normalize_text
 
-
 # control bytes no text file holds (tab, line feed, form feed, carriage return and
 # escape aside)
 _BINARY = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")

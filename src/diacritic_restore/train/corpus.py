@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from diacritic_restore.models import store
 from diacritic_restore.restore import lexicon as lexmod
 from diacritic_restore.restore import lm as lmmod
-from diacritic_restore.models import store
-from diacritic_restore.text.tokens import segments_and_case
 from diacritic_restore.text.syllable import canonical
-
+from diacritic_restore.text.tokens import segments_and_case
 
 
 @dataclass(frozen=True)

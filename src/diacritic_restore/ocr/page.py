@@ -1,0 +1,128 @@
+"""The page result: what one page became, word by word, with its geometry.
+
+Every later step works on it (OCR-D's lesson: geometry travels with the text).  A
+word keeps its box in pixels of the page image the engine read (after
+preprocessing: deskewed, DPI-normalised; ``image_size`` and ``scale`` say how that
+image relates to the input page), its line and block in reading order, the engine's
+confidence, its text as read and, once restored, the restored text that replaces it.
+Writers (text, JSON, and later searchable PDF, hOCR, ALTO) place restored words on
+the page from these boxes.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Sequence
+
+from pydantic import BaseModel, Field
+
+from diacritic_restore.ocr.layout import Word
+from diacritic_restore.ocr.preprocess import PreprocessReport
+
+
+class OcrWord(BaseModel):
+    """One word as the engine read it, where it stands, and what it became."""
+
+    text: str = Field(description="the word as read (NFC)")
+    box: tuple[int, int, int, int] = Field(description="x, y, width, height in pixels of the page image")
+    confidence: float = Field(description="the engine's confidence, 0-1 (0 when it gave none)")
+    line: int = Field(description="0-based line in reading order")
+    block: int = Field(description="0-based block (a run of lines the engine grouped), in reading order")
+    start: int = Field(description="offset of the word in the page's OCR text")
+    end: int
+    restored: str | None = Field(None, description="the restored text standing for this word ('' when merged away)")
+
+
+class PageResult(BaseModel):
+    """One page as read (OCR, PDF text layer or a text document) and, when asked, restored."""
+
+    index: int
+    source: str = Field(description="ocr, text-layer or text")
+    text: str = Field(description="the page's text: restored when `restored`, else as read")
+    ocr_text: str | None = Field(None, description="the text as read, when it was restored")
+    words: list[OcrWord] = Field(default_factory=list, description="OCR words in reading order (OCR pages)")
+    image_size: tuple[int, int] | None = Field(None, description="width, height of the image the boxes refer to")
+    mean_confidence: float | None = None
+    psm: int | None = None
+    coverage: float | None = None
+    retried: bool = False
+    preprocess: PreprocessReport | None = None
+    restored: bool = False
+    restore_confidence: float | None = Field(None, description="mean restore confidence (text documents)")
+    seconds: float = 0.0
+
+    @property
+    def word_confidences(self) -> list[float]:
+        return [w.confidence for w in self.words]
+
+    def doubtful_offsets(self, below: float) -> list[int]:
+        """Start offsets (in the OCR text) of words read with confidence under ``below``."""
+        return [w.start for w in self.words if w.confidence < below]
+
+    def set_restored(self, restored_text: str) -> None:
+        """Take the restored text of this page and give every word its restored part."""
+        self.ocr_text = self.text
+        if self.words:
+            attach_restored(self.words, self.text, restored_text)
+        self.text = restored_text
+        self.restored = True
+
+
+def words_to_text(lines: Sequence[Sequence[Word]]) -> tuple[str, list[OcrWord]]:
+    """Lines of words in reading order → the page text (words split by spaces, lines by
+    line feeds) and each word with its offsets, line and block."""
+    parts: list[str] = []
+    out: list[OcrWord] = []
+    pos = 0
+    block = -1
+    last_block_key: tuple[int, int] | None = None
+    for li, line in enumerate(lines):
+        if line:
+            key = (line[0].line_key[0], line[0].line_key[1])
+            if key != last_block_key:
+                block += 1
+                last_block_key = key
+        for k, w in enumerate(line):
+            if k:
+                parts.append(" ")
+                pos += 1
+            parts.append(w.text)
+            out.append(OcrWord(text=w.text, box=(w.x, w.y, w.w, w.h), confidence=max(w.conf, 0.0) / 100.0,
+                               line=li, block=max(block, 0), start=pos, end=pos + len(w.text)))
+            pos += len(w.text)
+        parts.append("\n")
+        pos += 1
+    return "".join(parts), out
+
+
+def attach_restored(words: list[OcrWord], ocr_text: str, restored_text: str) -> None:
+    """Give each OCR word the part of the restored text that stands where it stood.
+
+    Restoring changes words, not the text around them, so a character alignment of the
+    two texts carries each word's span over.  Two words the restorer joined (``đư ợc``
+    → ``được``) give the joint word to the first and '' to the second.
+    """
+    if ocr_text == restored_text:
+        for w in words:
+            w.restored = w.text
+        return
+    ops = difflib.SequenceMatcher(None, ocr_text, restored_text, autojunk=False).get_opcodes()
+    starts = [_carry(ops, w.start, True) for w in words]
+    ends = [_carry(ops, w.end, False) for w in words]
+    for k, w in enumerate(words):
+        s, e = starts[k], ends[k]
+        if k and s < ends[k - 1]:
+            s = ends[k - 1]
+        w.restored = restored_text[s:e].strip() if e > s else ""
+
+
+def _carry(ops: list[tuple[str, int, int, int, int]], off: int, is_start: bool) -> int:
+    """An offset in the first text carried to the second through the alignment."""
+    for tag, i1, i2, j1, j2 in ops:
+        if i1 <= off < i2 or (not is_start and i1 < off <= i2):
+            if tag == "equal":
+                return j1 + (off - i1)
+            return j1 if is_start else j2
+        if off == i1 == i2:  # an insertion at this offset
+            return j1 if is_start else j2
+    return ops[-1][4] if ops else off

@@ -1,0 +1,73 @@
+"""Units of work, as a worker runs them: one page of a scan or PDF (read, OCR where
+needed, restored) or one whole text document (decoded, restored).
+
+Workers are pure: (kind, path, page index, options) → :class:`PageResult`, or a
+:class:`UnitFailure` with its one-line reason and exit code (a unit never raises, so
+one broken page cannot stop a batch).  The restore model is loaded once per process.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from diacritic_restore.errors import ExitCode, VnrestoreError
+from diacritic_restore.ocr.page import PageResult
+from diacritic_restore.ocr.reader import read_page
+from diacritic_restore.pipeline.options import RunOptions
+
+
+@dataclass(frozen=True)
+class UnitFailure:
+    message: str
+    exit_code: int
+
+
+def restorer(opts: RunOptions):
+    """The model set for these options, loaded once per process."""
+    from diacritic_restore.restore import loader
+
+    return loader.load(opts.model_dir, opts.decoder)
+
+
+def restore_page(page: PageResult, opts: RunOptions) -> str:
+    """Restore one page's text; OCR words the engine doubted may change more freely."""
+    doubt = page.doubtful_offsets(opts.doubt_below) if page.source == "ocr" else None
+    return restorer(opts).restore(page.text, opts.tone_style, doubt=doubt)
+
+
+def read_text_unit(path: Path, opts: RunOptions) -> PageResult:
+    """A text document, decoded and (unless ``opts.restore`` is off) restored."""
+    from diacritic_restore.restore.result import restore_detailed_with
+    from diacritic_restore.text.decoding import decode_bytes_detailed, read_bytes
+
+    t0 = time.perf_counter()
+    text = decode_bytes_detailed(read_bytes(path), str(path))[0]
+    pg = PageResult(index=0, source="text", text=text)
+    if opts.restore:
+        res = restore_detailed_with(restorer(opts), text, opts.tone_style)
+        pg.ocr_text, pg.text, pg.restored, pg.restore_confidence = text, res.text, True, res.mean_confidence
+    pg.seconds = round(time.perf_counter() - t0, 3)
+    return pg
+
+
+def read_page_unit(path: Path, index: int, opts: RunOptions) -> PageResult:
+    """One page of a scan or PDF, read and (unless ``opts.restore`` is off) restored."""
+    pg = read_page(path, index, opts.ocr)
+    if opts.restore:
+        t0 = time.perf_counter()
+        pg.set_restored(restore_page(pg, opts))
+        pg.seconds = round(pg.seconds + time.perf_counter() - t0, 3)
+    return pg
+
+
+def run_unit(kind: str, path: str, index: int, opts: RunOptions) -> PageResult | UnitFailure:
+    """One unit in a worker; a failure comes back as a value."""
+    try:
+        p = Path(path)
+        return read_text_unit(p, opts) if kind == "text" else read_page_unit(p, index, opts)
+    except VnrestoreError as exc:
+        return UnitFailure(exc.message, int(exc.exit_code))
+    except Exception as exc:  # a bug on one page must not stop the archive's batch
+        return UnitFailure(f"internal error: {type(exc).__name__}: {exc}", int(ExitCode.OTHER_ERROR))
