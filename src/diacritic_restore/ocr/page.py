@@ -11,13 +11,17 @@ the page from these boxes.
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import re
 from typing import Sequence
 
 from pydantic import BaseModel, Field
 
 from diacritic_restore.ocr.layout import Word
 from diacritic_restore.ocr.preprocess import PreprocessReport
+
+_NONSPACE = re.compile(r"\S+")
 
 
 class OcrWord(BaseModel):
@@ -96,24 +100,30 @@ def words_to_text(lines: Sequence[Sequence[Word]]) -> tuple[str, list[OcrWord]]:
 
 
 def attach_restored(words: list[OcrWord], ocr_text: str, restored_text: str) -> None:
-    """Give each OCR word the part of the restored text that stands where it stood.
+    """Give each OCR word the restored word(s) that stand where it stood.
 
     Restoring changes words, not the text around them, so a character alignment of the
-    two texts carries each word's span over.  Two words the restorer joined (``đư ợc``
-    → ``được``) give the joint word to the first and '' to the second.
+    two texts carries each word's span over; the span then takes every restored word it
+    touches.  Two OCR words the restorer joined (``đư ợc`` → ``được``) give the joint
+    word to the first and '' to the second; one it split (``kếtnạp``) gets both parts.
     """
     if ocr_text == restored_text:
         for w in words:
             w.restored = w.text
         return
     ops = difflib.SequenceMatcher(None, ocr_text, restored_text, autojunk=False).get_opcodes()
-    starts = [_carry(ops, w.start, True) for w in words]
-    ends = [_carry(ops, w.end, False) for w in words]
-    for k, w in enumerate(words):
-        s, e = starts[k], ends[k]
-        if k and s < ends[k - 1]:
-            s = ends[k - 1]
-        w.restored = restored_text[s:e].strip() if e > s else ""
+    tokens = [(m.start(), m.end()) for m in _NONSPACE.finditer(restored_text)]
+    ends = [e for _, e in tokens]
+    taken = 0  # restored tokens before this index belong to earlier words
+    for w in words:
+        s, e = _carry(ops, w.start, True), _carry(ops, w.end, False)
+        k = max(bisect.bisect_right(ends, s), taken)
+        parts = []
+        while k < len(tokens) and tokens[k][0] < max(e, s + 1):
+            parts.append(restored_text[tokens[k][0]:tokens[k][1]])
+            k += 1
+        taken = max(taken, k)
+        w.restored = " ".join(parts)
 
 
 def _carry(ops: list[tuple[str, int, int, int, int]], off: int, is_start: bool) -> int:
