@@ -102,21 +102,46 @@ def words_to_text(lines: Sequence[Sequence[Word]]) -> tuple[str, list[OcrWord]]:
 def attach_restored(words: list[OcrWord], ocr_text: str, restored_text: str) -> None:
     """Give each OCR word the restored word(s) that stand where it stood.
 
-    Restoring changes words, not the text around them, so a character alignment of the
-    two texts carries each word's span over; the span then takes every restored word it
-    touches.  Two OCR words the restorer joined (``đư ợc`` → ``được``) give the joint
-    word to the first and '' to the second; one it split (``kếtnạp``) gets both parts.
+    Restoring changes words, not the text around them.  Line by line, a line with as
+    many words after as before maps word to word; elsewhere a character alignment of
+    the two texts carries each word's span over, and the span takes every restored
+    word it touches.  Two OCR words the restorer joined (``đư ợc`` → ``được``) give the
+    joint word to the first and '' to the second; one it split gets both parts.
     """
     if ocr_text == restored_text:
         for w in words:
             w.restored = w.text
         return
+    ocr_lines, res_lines = ocr_text.split("\n"), restored_text.split("\n")
+    if len(ocr_lines) != len(res_lines):  # lines were joined (line-end hyphenation)
+        _align(words, ocr_text, restored_text, 0)
+        return
+    by_line: list[list[OcrWord]] = [[] for _ in ocr_lines]
+    starts = [0]
+    for line in ocr_lines:
+        starts.append(starts[-1] + len(line) + 1)
+    for w in words:
+        by_line[bisect.bisect_right(starts, w.start) - 1].append(w)
+    for k, ws in enumerate(by_line):
+        if not ws:
+            continue
+        res_tokens = res_lines[k].split()
+        if len(res_tokens) == len(ws) and len(ocr_lines[k].split()) == len(ws):
+            for w, t in zip(ws, res_tokens):
+                w.restored = t
+        else:
+            _align(ws, ocr_lines[k], res_lines[k], starts[k])
+
+
+def _align(words: list[OcrWord], ocr_text: str, restored_text: str, offset: int) -> None:
+    """The character alignment of :func:`attach_restored` (``offset``: where ``ocr_text``
+    starts in the page text the words' offsets refer to)."""
     ops = difflib.SequenceMatcher(None, ocr_text, restored_text, autojunk=False).get_opcodes()
     tokens = [(m.start(), m.end()) for m in _NONSPACE.finditer(restored_text)]
     ends = [e for _, e in tokens]
     taken = 0  # restored tokens before this index belong to earlier words
     for w in words:
-        s, e = _carry(ops, w.start, True), _carry(ops, w.end, False)
+        s, e = _carry(ops, w.start - offset, True), _carry(ops, w.end - offset, False)
         k = max(bisect.bisect_right(ends, s), taken)
         parts = []
         while k < len(tokens) and tokens[k][0] < max(e, s + 1):
