@@ -54,3 +54,49 @@ def test_english_stays_english():
 def test_unknown_encoding_is_refused():
     with pytest.raises(ValueError, match="unknown encoding 'klingon'"):
         decode_any(b"abc", "klingon")
+
+
+def _chunks(text: str, lines: int) -> list[str]:
+    rows = [ln for ln in text.splitlines() if ln.strip()]
+    return ["\n".join(rows[i:i + lines]) for i in range(0, len(rows), lines)]
+
+
+def test_english_model_ocr_is_never_taken_for_a_legacy_encoding():
+    """Valid UTF-8 full of é ô ü ¢ ©: the user's OCR seeds and the held-out laws as read by
+    `tesseract -l eng`, cut into short files (4 lines), as archives hold them."""
+    root = Path(__file__).parent.parent / "corpora"
+    texts = [(root / "ocr-eng" / "heldout_ocr.txt").read_text(encoding="utf-8")]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((root / "seeds").glob("00[0234]_*.txt"))]
+    files = [c for t in texts for c in _chunks(t, 4) if any(not ch.isascii() for ch in c)]
+    assert len(files) > 500
+    legacy = [(detect(c.encode("utf-8")), c[:60]) for c in files if detect(c.encode("utf-8"))[0] != "utf-8"]
+    assert legacy == []
+
+
+@pytest.mark.parametrize("enc", ["tcvn3", "vni", "cp1258", "viqr", "tcvn3-in-utf-8", "vni-in-utf-8"])
+def test_short_legacy_files_are_still_detected(enc):
+    for chunk in _chunks(PAGE, 2):
+        if enc.endswith("-in-utf-8"):
+            raw = encode(chunk, enc.split("-")[0])
+            data = "".join(charsets._cp1252_char(b) if b > 0x7F else chr(b) for b in raw).encode("utf-8")
+        else:
+            data = encode(chunk, enc)
+        text, used, _ = decode_any(data)
+        assert used == enc and text == chunk
+
+
+def test_utf32_is_decoded_never_written_with_nuls(tmp_path):
+    from diacritic_restore.errors import InputError
+    from diacritic_restore.text.decoding import decode_bytes_detailed
+
+    text, used, _ = decode_any(PAGE.encode("utf-32"))
+    assert used == "utf-32" and text == PAGE
+    with pytest.raises(InputError, match="NUL"):
+        decode_bytes_detailed(PAGE.encode("utf-32"), "x.txt", "utf-16")
+    with pytest.raises(InputError, match="binary data"):
+        decode_bytes_detailed(PAGE.encode("utf-32-le"), "x.txt")  # no byte-order mark: refused, not guessed
+
+
+def test_viqr_dd_inside_capitals_and_symbols():
+    assert decode_viqr("So^' 45/QDD-UBND, HDDND ti?nh") == "Số 45/QĐ-UBND, HĐND tỉnh"
+    assert decode_viqr("ADD the file") == "ADD the file"  # no capitals-only word gains a mark by itself

@@ -1,5 +1,7 @@
 """Restoration on real Vietnamese text with the shipped models."""
 
+import pytest
+
 from conftest import seed
 from diacritic_restore import restore, restore_detailed
 from diacritic_restore.evaluate import changed_fraction, measure, strip_diacritics
@@ -109,3 +111,16 @@ def test_chunked_decoding_matches_whole_text(monkeypatch):
     monkeypatch.setattr(lattice, "_CHUNK", 40)
     model.load()._cand_cache.clear()
     assert restore(text) == whole
+
+
+@pytest.mark.parametrize("bad", [None, b"ket nap", 42])
+def test_restore_takes_text_only(bad):
+    from diacritic_restore import normalize
+
+    with pytest.raises(TypeError, match="takes the text as a str"):
+        restore(bad)
+    with pytest.raises(TypeError, match="takes the text as a str"):
+        restore_detailed(bad)
+    if not isinstance(bad, bytes):
+        with pytest.raises(TypeError):
+            normalize(bad)

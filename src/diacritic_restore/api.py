@@ -38,9 +38,10 @@ def normalize(
     from diacritic_restore.text.decoding import decode_bytes_detailed
     from diacritic_restore.text.repairs import apply_tone_style, repair, tone_styles
 
-    if isinstance(data, bytes):
-        text, enc, conf = decode_bytes_detailed(data, name, encoding)
+    if isinstance(data, (bytes, bytearray)):
+        text, enc, conf = decode_bytes_detailed(bytes(data), name, encoding)
     else:
+        _check_text(data, "normalize")
         text, enc, conf = data, "unicode", 1.0
     text, repairs = repair(text)
     styles = tone_styles(text)
@@ -58,6 +59,7 @@ def restore(
     settings: Settings | None = None,
 ) -> str:
     """Restore Vietnamese diacritics and repair OCR damage in ``text``; returns NFC text."""
+    _check_text(text, "restore")
     return modelmod.load(model_dir, settings).restore(text, tone_style)
 
 
@@ -69,4 +71,11 @@ def restore_detailed(
     settings: Settings | None = None,
 ) -> RestoreResult:
     """Like :func:`restore`, with each word's choice, alternatives and confidence."""
+    _check_text(text, "restore_detailed")
     return restore_detailed_with(modelmod.load(model_dir, settings), text, tone_style)
+
+
+def _check_text(text: object, fn: str) -> None:
+    if not isinstance(text, str):
+        raise TypeError(f"{fn}() takes the text as a str, not {type(text).__name__}"
+                        + (" (read bytes with normalize() first)" if isinstance(text, (bytes, bytearray)) else ""))

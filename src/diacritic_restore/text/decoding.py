@@ -19,12 +19,14 @@ def decode_bytes_detailed(data: bytes, name: str = "input", encoding: str | None
     """Any supported Vietnamese encoding → (NFC text, encoding, confidence)."""
     from diacritic_restore.text import charsets
 
-    if not data.startswith((b"\xff\xfe", b"\xfe\xff")) and _BINARY.search(data[:4096]):
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")) and _BINARY.search(data[:4096]):
         raise InputError(f"{name}: binary data, not text")
     try:
         text, enc, conf = charsets.decode_any(data, encoding)
     except ValueError as exc:
         raise InputError(f"{name}: {exc}") from None
+    if "\x00" in text:  # e.g. UTF-32 read as UTF-16: never written out with NULs
+        raise InputError(f"{name}: NUL characters after decoding as {enc}; not text in a supported encoding")
     return normalize_text(text), enc, conf
 
 
