@@ -63,10 +63,16 @@ def test_mojibake_utf8_read_as_cp1252():
 
 
 def test_split_syllables_from_pdf_extraction():
-    assert join_split_syllables("Chỉ thị này đư ợc phổ biến đến ngư ời dân")[0] == "Chỉ thị này được phổ biến đến người dân"
+    from diacritic_restore.api import _known_syllables
+
+    known = _known_syllables()  # the shipped lexicon: what two syllable-like parts may become
+    assert join_split_syllables("Chỉ thị này đư ợc phổ biến đến ngư ời dân", known)[0] \
+        == "Chỉ thị này được phổ biến đến người dân"
     # real separate words are left alone
-    for ok in ("đi ăn", "cho em", "ca ơi", "thu ế", "hoa ở", "có ý thức"):
-        assert join_split_syllables(ok) == (ok, 0)
+    for ok in ("đi ăn", "cho em", "ca ơi", "thu ế", "hoa ở", "có ý thức", "do ảnh"):
+        assert join_split_syllables(ok, known) == (ok, 0)
+    # without a lexicon, two parts that are both syllables are never joined
+    assert join_split_syllables("ngư ời dân") == ("ngư ời dân", 0)
 
 
 def test_hyphenation_at_line_ends():

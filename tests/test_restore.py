@@ -124,3 +124,18 @@ def test_restore_takes_text_only(bad):
     if not isinstance(bad, bytes):
         with pytest.raises(TypeError):
             normalize(bad)
+
+
+@pytest.mark.parametrize("line", [
+    "do ảnh hưởng của dịch bệnh, các cấp uỷ chủ động triển khai",
+    "Công tác kết nạp đảng viên được các cấp uỷ quan tâm.",
+    "Điều 5. Hiệu lực thi hành",
+    "HỢP TÁC QUỐC TẾ",
+])
+def test_correct_single_lines_pass_unchanged(line):
+    """Two words that are both syllables are never joined into a non-word (do ảnh)."""
+    assert restore(line) == line
+
+
+def test_split_syllables_still_join_into_known_words():
+    assert restore("Chỉ thị này đư ợc phổ biến đến to àn dân") == "Chỉ thị này được phổ biến đến toàn dân"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import Literal
+from functools import lru_cache
+from typing import Callable, Literal
 
 from pydantic import BaseModel, Field
 
@@ -43,7 +44,7 @@ def normalize(
     else:
         _check_text(data, "normalize")
         text, enc, conf = data, "unicode", 1.0
-    text, repairs = repair(text)
+    text, repairs = repair(text, _known_syllables())
     styles = tone_styles(text)
     text = apply_tone_style(text, tone_style)
     doc_style = "none" if not any(styles.values()) else ("old" if styles["old"] > styles["new"] else "new")
@@ -73,6 +74,22 @@ def restore_detailed(
     """Like :func:`restore`, with each word's choice, alternatives and confidence."""
     _check_text(text, "restore_detailed")
     return restore_detailed_with(modelmod.load(model_dir, settings), text, tone_style)
+
+
+@lru_cache(maxsize=1)
+def _known_syllables() -> Callable[[str], bool] | None:
+    """Syllables the shipped lexicon has seen in running text: what ``normalize`` may
+    join two syllable-like parts into (``to àn`` → ``toàn``, never ``do ảnh``)."""
+    from diacritic_restore.models import store
+    from diacritic_restore.restore import lexicon
+    from diacritic_restore.text.syllable import canonical
+
+    try:
+        lex = lexicon.load(store.default_model_dir() / store.LEXICON.name)
+    except (OSError, lexicon.LexiconFormatError, ValueError):
+        return None  # without a lexicon two syllables are never joined
+    seen = frozenset(w for w, c in zip(lex.words, lex.counts) if c > 0)
+    return lambda w: canonical(w) in seen
 
 
 def _check_text(text: object, fn: str) -> None:

@@ -24,6 +24,7 @@ from diacritic_restore.restore.recase import caps_lines, document_style, recase,
 from diacritic_restore.restore.settings import Settings
 from diacritic_restore.restore.tables import build_tables
 from diacritic_restore.text.repairs import repair
+from diacritic_restore.text.syllable import canonical
 from diacritic_restore.text.tokens import WORD, Token, tokenize
 
 StyleOption = Literal["keep", "old", "new"]
@@ -54,6 +55,12 @@ class Restorer:
         self.bos, self.eos, self.num, self.unk = t.bos, t.eos, t.num, t.unk
         self.lp1, self.bow1, self.t2, self.sh2, self.t3, self.sh3 = t.lp1, t.bow1, t.t2, t.sh2, t.t3, t.sh3
 
+    def _known(self, word: str) -> bool:
+        """A syllable the training text used (not only listed): what a split may be
+        joined into."""
+        i = self.lex.index.get(canonical(word))
+        return i is not None and self.lex.counts[i] > 0
+
     # the caches, for timing runs that clear them (bench/, tests)
     @property
     def _cand_cache(self) -> dict:
@@ -80,7 +87,7 @@ class Restorer:
     ) -> tuple[list[Token], list[Choice | None], Profile]:
         """``doubt``: start offsets (in ``text``) of words the OCR was unsure of; they
         are decoded with the OCR channel's freedom whatever the document's profile."""
-        repaired, _ = repair(text)  # NFC and text-layer repairs come first
+        repaired, _ = repair(text, self._known)  # NFC and text-layer repairs come first
         doubted = _map_offsets(text, repaired, doubt) if doubt else frozenset()
         text = repaired
         toks = tokenize(text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Callable
 
 from diacritic_restore.text.syllable import is_valid, skeleton
 from diacritic_restore.text.tokens import nfc, normalize_text
@@ -77,9 +78,10 @@ def _has_tone(s: str) -> bool:
     return any(c in _TONES for c in unicodedata.normalize("NFD", s))
 
 
-def _joinable(a: str, b: str) -> bool:
+def _joinable(a: str, b: str, known: Callable[[str], bool] | None = None) -> bool:
     """Do ``a`` and ``b`` look like one syllable cut inside its vowels (``đư|ợc``) or
-    between its onset and its vowels (``v|ụ``)?"""
+    between its onset and its vowels (``v|ụ``)?  Two parts that are both syllables
+    (``to àn``, but also ``do ảnh``) are joined only into a word ``known`` knows."""
     if skeleton(b[:1].lower()) in "aeiouy" and len(a) <= 3 and _has_tone(b) \
             and not any(skeleton(c.lower()) in "aeiouy" for c in a) and (a.islower() or b.isupper()):
         return is_valid(a + b) and not is_valid(a)
@@ -89,10 +91,12 @@ def _joinable(a: str, b: str) -> bool:
         return False
     if not is_valid(a + b):
         return False
-    return not is_valid(b) or (len(b) >= 2 and a.lower() in _FRAGMENTS)
+    if not is_valid(b):
+        return True
+    return len(b) >= 2 and a.lower() in _FRAGMENTS and known is not None and known((a + b).lower())
 
 
-def join_split_syllables(text: str) -> tuple[str, int]:
+def join_split_syllables(text: str, known: Callable[[str], bool] | None = None) -> tuple[str, int]:
     """Join a syllable a PDF text layer split inside its vowels (``đư ợc`` → ``được``):
     the left part ends and the right part starts with a vowel, only the right part has
     a tone, and together they spell one valid syllable."""
@@ -103,7 +107,7 @@ def join_split_syllables(text: str) -> tuple[str, int]:
     i = 0
     while i < len(words) - 1:
         m1, m2 = words[i], words[i + 1]
-        if m2.start() == m1.end() + 1 and text[m1.end()] == " " and _joinable(m1.group(), m2.group()):
+        if m2.start() == m1.end() + 1 and text[m1.end()] == " " and _joinable(m1.group(), m2.group(), known):
             out.append(text[pos:m1.end()])
             pos = m2.start()
             n += 1
@@ -116,6 +120,10 @@ def join_split_syllables(text: str) -> tuple[str, int]:
     return "".join(out), n
 
 
+def _anything(word: str) -> bool:
+    return True
+
+
 def dehyphenate(text: str) -> tuple[str, int]:
     """``tri-\\nển`` → ``triển\\n``: a hyphen at a line end inside one syllable."""
     n = 0
@@ -123,7 +131,8 @@ def dehyphenate(text: str) -> tuple[str, int]:
     def fix(m: re.Match) -> str:
         nonlocal n
         a, b = m.group(1), m.group(2)
-        if _joinable(a, b) or (is_valid(a + b) and not is_valid(a) and not is_valid(b)):
+        # the hyphen at the line end is the evidence two syllable-like parts are one word
+        if _joinable(a, b, _anything) or (is_valid(a + b) and not is_valid(a) and not is_valid(b)):
             n += 1
             return a + b + "\n"
         return m.group()
@@ -214,13 +223,14 @@ def apply_tone_style(text: str, style: str) -> str:
     return _LETTERS_RE.sub(fix, text)
 
 
-def repair(text: str) -> tuple[str, dict[str, int]]:
+def repair(text: str, known: Callable[[str], bool] | None = None) -> tuple[str, dict[str, int]]:
     """NFC text with the text-layer repairs applied, and how many of each were made.
-    Correct text comes back identical."""
+    Correct text comes back identical.  ``known`` (a lexicon's membership test) lets
+    two parts that are both syllables be joined into a word it knows."""
     counts: dict[str, int] = {}
     text = normalize_text(text)
     for name, fn in REPAIRS:
-        text, n = fn(text)
+        text, n = join_split_syllables(text, known) if fn is join_split_syllables else fn(text)
         if n:
             counts[name] = n
             text = nfc(text)
