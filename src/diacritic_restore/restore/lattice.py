@@ -48,8 +48,9 @@ class TextCandidates:
     """Candidates for the tokens of one text, with the text's profile and OCR doubts."""
 
     def __init__(self, gen: CandidateGenerator, settings: Settings, profile: Profile,
-                 doubted: frozenset[int], caps_lines: list[bool]):
+                 doubted: frozenset[int], caps_lines: list[bool], foreign_lines: list[bool] | None = None):
         self.gen = gen
+        self.foreign_lines = foreign_lines
         self.profile = profile
         self.doubt_profile = doubt_profile(profile, settings.doubt_ocr_share)
         self.doubted = doubted
@@ -114,8 +115,8 @@ def build_lattice(toks: list[Token], cands: TextCandidates, lone_symbols: bool) 
             continue
         if kind == PUNCT:
             continue
-        if kind == WORD and is_list_marker(toks, ti):
-            ids, costs = (unk,), (0.0,)
+        if (kind == WORD and is_list_marker(toks, ti)) or (cands.foreign_lines and cands.foreign_lines[line]):
+            ids, costs = (unk,), (0.0,)  # a list marker a) b), or a word of a line in another language
         elif kind == WORD:
             ids, costs = cands.word(tok, line, prev_word)
         elif kind == NUMBER:

@@ -9,6 +9,7 @@ words re-cased and written back in place (``recase``).
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Literal, Sequence
 
@@ -23,6 +24,7 @@ from diacritic_restore.restore.passthrough import merge_ocr_symbols
 from diacritic_restore.restore.recase import caps_lines, document_style, recase, styled
 from diacritic_restore.restore.settings import Settings
 from diacritic_restore.restore.tables import build_tables
+from diacritic_restore.text.language import foreign_lines
 from diacritic_restore.text.repairs import repair
 from diacritic_restore.text.syllable import canonical
 from diacritic_restore.text.tokens import WORD, Token, tokenize
@@ -91,7 +93,8 @@ class Restorer:
         doubted = _map_offsets(text, repaired, doubt) if doubt else frozenset()
         text = repaired
         toks = tokenize(text)
-        words = [t.text for t in toks if t.kind == WORD]
+        foreign = foreign_lines(text)
+        words = _vietnamese_words(toks, text, foreign)
         if profile is None:
             profile = estimate_profile(words)
         st = self.settings
@@ -101,7 +104,7 @@ class Restorer:
         style = document_style(words) if tone_style == "keep" else tone_style
         if profile.ocr >= st.ocr_fuzzy_from:
             self.cands.prefetch(words, profile)
-        cands = TextCandidates(self.cands, st, profile, doubted, caps_lines(text))
+        cands = TextCandidates(self.cands, st, profile, doubted, caps_lines(text), foreign if any(foreign) else None)
         lat = build_lattice(toks, cands, symbols)
         if not lat.cstart:
             return toks, [None] * len(toks), profile
@@ -162,3 +165,14 @@ def _map_offsets(old: str, new: str, offsets: Sequence[int]) -> frozenset[int]:
                 out.add(j1 + (off - i1) if tag == "equal" else j1)
                 break
     return frozenset(out)
+
+
+def _vietnamese_words(toks: list[Token], text: str, foreign: list[bool]) -> list[str]:
+    """The words of the text outside lines in another language (they shape neither the
+    document's damage profile nor its tone style)."""
+    if not any(foreign):
+        return [t.text for t in toks if t.kind == WORD]
+    starts = [0]
+    for line in text.split("\n"):
+        starts.append(starts[-1] + len(line) + 1)
+    return [t.text for t in toks if t.kind == WORD and not foreign[bisect.bisect_right(starts, t.start) - 1]]
