@@ -168,3 +168,20 @@ def test_python_dash_m_is_the_command():
     p = subprocess.run([sys.executable, "-m", "diacritic_restore", "restore", "-"], input="ket nap dang vien",
                        capture_output=True, text=True)
     assert p.returncode == 0 and p.stdout == "kết nạp đảng viên"
+
+
+def test_normalize_report_says_how_sure_the_encoding_is(tmp_path):
+    from diacritic_restore.text import charsets
+
+    ocr = tmp_path / "ocr.txt"  # English-model OCR: valid UTF-8 full of é, kept as UTF-8
+    ocr.write_text("Sé 45/UBND-VX V/v tham gia y kién vé du thao ké hoach\nTheo dé nghi cua Sé Tai chinh vé "
+                   "viéc xin y kién vé du thao Nghi dinh, UBND tinh cé y kién nhu sau: giao Sé Ké hoach chu tri\n",
+                   encoding="utf-8")
+    rep = json.loads(run(["normalize", str(ocr), "--report"]).stderr)
+    assert rep["encoding"] == "utf-8" and "tcvn3-in-utf-8" in rep["encoding_scores"]
+    assert rep["margin_over_utf8"] is not None
+    legacy = tmp_path / "tcvn3.txt"
+    legacy.write_bytes("".join(charsets._cp1252_char(b) if b > 0x7F else chr(b) for b in charsets.encode(
+        "Ban Thường vụ Tỉnh uỷ yêu cầu các cấp uỷ quán triệt", "tcvn3")).encode("utf-8"))
+    rep = json.loads(run(["normalize", str(legacy), "--report"]).stderr)
+    assert rep["encoding"] == "tcvn3-in-utf-8" and rep["margin_over_utf8"] >= 0.4

@@ -26,6 +26,12 @@ class NormalizeResult(BaseModel):
     repairs: dict[str, int] = Field(description="text-layer repairs made, by kind")
     tone_styles: dict[str, int] = Field(description="words showing the old (hòa) and new (hoà) placement")
     tone_style: str = Field(description="the document's style: old, new or none")
+    encoding_scores: dict[str, float] = Field(
+        default_factory=dict, description="each reading detection tried: share of words that are valid marked "
+        "syllables (broken words counted against); a legacy reading beats valid UTF-8 only far ahead of it")
+    margin_over_utf8: float | None = Field(
+        None, description="the chosen reading's score minus UTF-8's (negative: UTF-8 kept though another scored "
+        "higher, without the overwhelming evidence a legacy reading needs)")
 
 
 def normalize(
@@ -36,11 +42,12 @@ def normalize(
     name: str = "input",
 ) -> NormalizeResult:
     """Read any Vietnamese encoding (bytes) or text, repair text-layer damage, NFC."""
-    from diacritic_restore.text.decoding import decode_bytes_detailed
+    from diacritic_restore.text.decoding import decode_bytes_report
     from diacritic_restore.text.repairs import apply_tone_style, repair, tone_styles
 
+    scores: dict[str, float] = {}
     if isinstance(data, (bytes, bytearray)):
-        text, enc, conf = decode_bytes_detailed(bytes(data), name, encoding)
+        text, enc, conf, scores = decode_bytes_report(bytes(data), name, encoding)
     else:
         _check_text(data, "normalize")
         text, enc, conf = data, "unicode", 1.0
@@ -48,8 +55,13 @@ def normalize(
     styles = tone_styles(text)
     text = apply_tone_style(text, tone_style)
     doc_style = "none" if not any(styles.values()) else ("old" if styles["old"] > styles["new"] else "new")
+    margin = None
+    if "utf-8" in scores and enc in scores:
+        best_other = max(v for e, v in scores.items() if e != "utf-8") if len(scores) > 1 else scores["utf-8"]
+        margin = round(scores[enc] - scores["utf-8"] if enc != "utf-8" else scores["utf-8"] - best_other, 4)
     return NormalizeResult(text=text, encoding=enc, confidence=conf, repairs=repairs, tone_styles=styles,
-                           tone_style=doc_style)
+                           tone_style=doc_style, encoding_scores={k: round(v, 4) for k, v in scores.items()},
+                           margin_over_utf8=margin)
 
 
 def restore(

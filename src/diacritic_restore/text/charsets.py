@@ -400,9 +400,15 @@ def _overwhelming(legacy: float, utf8: float) -> bool:
 
 def decode_any(data: bytes, encoding: str | None = None) -> tuple[str, str, float]:
     """(NFC text, encoding, confidence); ``encoding`` skips detection."""
+    text, enc, conf, _ = decode_any_detailed(data, encoding)
+    return text, enc, conf
+
+
+def decode_any_detailed(data: bytes, encoding: str | None = None) -> tuple[str, str, float, dict[str, float]]:
+    """Like :func:`decode_any`, with the score of every reading detection tried."""
     if encoding is not None:
         enc = encoding.lower().replace("_", "-")
         enc = {"utf8": "utf-8", "windows-1258": "cp1258", "abc": "tcvn3", "vni-windows": "vni"}.get(enc, enc)
-        return decode(data, enc), enc, 1.0
-    enc, conf = detect(data)
-    return decode(data, enc), enc, conf
+        return decode(data, enc), enc, 1.0, {}
+    enc, conf, scores = detect_detailed(data)
+    return decode(data, enc), enc, conf, scores

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 from diacritic_restore.errors import InputError
 from diacritic_restore.text.tokens import normalize_text
@@ -15,19 +16,31 @@ from diacritic_restore.text.tokens import normalize_text
 _BINARY = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 
+class Decoded(NamedTuple):
+    text: str  # NFC
+    encoding: str
+    confidence: float
+    scores: dict[str, float]  # each reading detection tried: share of valid marked syllables
+
+
 def decode_bytes_detailed(data: bytes, name: str = "input", encoding: str | None = None) -> tuple[str, str, float]:
     """Any supported Vietnamese encoding → (NFC text, encoding, confidence)."""
+    return decode_bytes_report(data, name, encoding)[:3]
+
+
+def decode_bytes_report(data: bytes, name: str = "input", encoding: str | None = None) -> Decoded:
+    """Any supported Vietnamese encoding → :class:`Decoded`; not text is a one-line error."""
     from diacritic_restore.text import charsets
 
     if not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")) and _BINARY.search(data[:4096]):
         raise InputError(f"{name}: binary data, not text")
     try:
-        text, enc, conf = charsets.decode_any(data, encoding)
+        text, enc, conf, scores = charsets.decode_any_detailed(data, encoding)
     except ValueError as exc:
         raise InputError(f"{name}: {exc}") from None
     if "\x00" in text:  # e.g. UTF-32 read as UTF-16: never written out with NULs
         raise InputError(f"{name}: NUL characters after decoding as {enc}; not text in a supported encoding")
-    return normalize_text(text), enc, conf
+    return Decoded(normalize_text(text), enc, conf, scores)
 
 
 def read_bytes(path: str | os.PathLike) -> bytes:
