@@ -124,12 +124,8 @@ def correct_text(docs: list[tuple[str, str, str]]) -> dict:
             "changed_whole": changed_fraction("\n".join(whole), "\n".join(restore(t) for t in whole))}
 
 
-def report_md(rep: dict) -> str:
-    L = ["# Do-no-harm benchmark (`bench/harm_bench.py`)\n",
-         f"{rep['date']}, code at `{rep['commit']}`. {rep['documents']} full documents of "
-         "`vn-admin-docs`, which no model reads (held out; a sample spread over the kinds), typeset as one "
-         f"page at levels {', '.join(LEVELS)} and read by Tesseract; every OCR output is one file.\n",
-         "| OCR | files | taken for a legacy encoding | input | restored per file | restored as one file |",
+def _table(rep: dict) -> list[str]:
+    L = ["| OCR | files | taken for a legacy encoding | input | restored per file | restored as one file |",
          "|---|---|---|---|---|---|"]
     for lang in LANGS:
         r = rep[lang]
@@ -137,10 +133,38 @@ def report_md(rep: dict) -> str:
         L.append(f"| `tesseract -l {lang}` | {r['files']} | {legacy} ({r['encodings']}) | {100 * r['accuracy_input']:.2f}% "
                  f"| {100 * r['accuracy_per_file']:.2f}% | {100 * r['accuracy_one_file']:.2f}% |")
     c = rep["correct"]
-    L += ["", "Correct text (the documents' own lines), restored:", "",
-          f"- one line per file ({c['lines']} lines): {100 * (1 - c['changed_per_line']):.3f}% of syllables unchanged",
-          f"- whole documents ({c['documents']}): {100 * (1 - c['changed_whole']):.3f}% unchanged", "",
-          "Accuracy is syllable accuracy, tone placement not counted, against the typeset text.", ""]
+    L += ["", f"Correct text: one line per file ({c['lines']} lines) {100 * (1 - c['changed_per_line']):.3f}% of "
+          f"syllables unchanged; whole documents ({c['documents']}) {100 * (1 - c['changed_whole']):.3f}%.", ""]
+    return L
+
+
+def _targets(rep: dict) -> list[str]:
+    eng, c = rep["eng"], rep["correct"]
+    legacy = sum(v for lang in LANGS for k, v in rep[lang]["encodings"].items() if not k.startswith("utf-8"))
+    rows = [("files taken for a legacy encoding", f"{legacy}", "0", legacy == 0),
+            ("English OCR: per file minus one file, points",
+             f"{100 * (eng['accuracy_per_file'] - eng['accuracy_one_file']):+.2f}", "≥ -0.2",
+             eng["accuracy_per_file"] - eng["accuracy_one_file"] >= -0.002),
+            ("correct lines, one per file, unchanged", f"{100 * (1 - c['changed_per_line']):.3f}%", "≥ 99.9%",
+             1 - c["changed_per_line"] >= 0.999),
+            ("correct whole documents unchanged", f"{100 * (1 - c['changed_whole']):.3f}%", "≥ 99.95%",
+             1 - c["changed_whole"] >= 0.9995)]
+    L = ["| target | value | bar | |", "|---|---|---|---|"]
+    L += [f"| {w} | {v} | {b} | {'PASS' if ok else 'FAIL'} |" for w, v, b, ok in rows]
+    return L + [""]
+
+
+def report_md(rep: dict, baseline: dict | None = None) -> str:
+    L = ["# Do-no-harm benchmark (`bench/harm_bench.py`)\n",
+         f"{rep['date']}, code at `{rep['commit']}`. {rep['documents']} full documents of "
+         "`vn-admin-docs`, which no model reads (held out; a sample spread over the kinds), typeset as one "
+         f"page at levels {', '.join(LEVELS)} and read by Tesseract; every OCR output is one file.\n",
+         ]
+    L += _table(rep)
+    L += _targets(rep)
+    if baseline:
+        L += [f"Baseline: {baseline['how']}:", ""] + _table(baseline)
+    L += ["Accuracy is syllable accuracy, tone placement not counted, against the typeset text.", ""]
     return "\n".join(L)
 
 
@@ -161,8 +185,10 @@ def main() -> int:
            "seconds": round(time.perf_counter() - t0, 1)}
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "harm-report.json").write_text(json.dumps(rep, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    (args.out / "harm-report.md").write_text(report_md(rep), encoding="utf-8")
-    print(report_md(rep))
+    base_file = ROOT / "bench" / "harm-baseline.json"
+    baseline = json.loads(base_file.read_text(encoding="utf-8")) if base_file.exists() else None
+    (args.out / "harm-report.md").write_text(report_md(rep, baseline), encoding="utf-8")
+    print(report_md(rep, baseline))
     return 0
 
 
