@@ -100,3 +100,9 @@ def test_utf32_is_decoded_never_written_with_nuls(tmp_path):
 def test_viqr_dd_inside_capitals_and_symbols():
     assert decode_viqr("So^' 45/QDD-UBND, HDDND ti?nh") == "Số 45/QĐ-UBND, HĐND tỉnh"
     assert decode_viqr("ADD the file") == "ADD the file"  # no capitals-only word gains a mark by itself
+
+
+@pytest.mark.parametrize("line", ["- 2025”;", "Ngày “Chuyển đổi số” 2025”;", "© 2024 – “VN”"])
+def test_a_few_marks_of_punctuation_are_no_legacy_file(line):
+    """A curly quote after a number reads as TCVN3 õ€: one 'syllable' is no evidence."""
+    assert detect(line.encode("utf-8"))[0] == "utf-8"

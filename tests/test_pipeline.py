@@ -227,3 +227,21 @@ def test_unit_failure_keeps_its_kind_across_processes(scan, tmp_path):
     img.save(two, save_all=True, append_images=[img.copy()], dpi=(300, 300))
     with pytest.raises(OcrEngineError, match="page [12]: OCR timed out"):
         process(two, RunOptions(jobs=2, ocr=OcrOptions(timeout=0.01)))
+
+
+def test_document_json_says_how_a_text_was_read_and_what_was_left_alone(tmp_path):
+    """NAME.json gives the encoding, its margin over UTF-8 and the lines not in Vietnamese."""
+    from diacritic_restore.text.charsets import encode
+
+    french = "Le projet de loi sur la protection des données personnelles a été adopté par le parlement."
+    text = f"Điều 1. Ban hành kèm theo Quyết định này Quy chế làm việc của Ủy ban nhân dân tỉnh.\n{french}\n"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes(encode(text, "tcvn3"))
+    (tmp_path / "in" / "b.txt").write_text(text, encoding="utf-8")
+    assert main(["run", str(tmp_path / "in"), "-o", str(tmp_path / "out")]) == 0
+    for name, enc in (("a", "tcvn3"), ("b", "utf-8")):
+        page = json.loads((tmp_path / "out" / f"{name}.json").read_text(encoding="utf-8"))["pages"][0]
+        assert page["encoding"] == enc and page["not_vietnamese_lines"] == [2]
+        if enc == "utf-8":  # bytes that are no valid UTF-8 have no margin over it
+            assert page["encoding_margin_over_utf8"] > 0
+        assert (tmp_path / "out" / f"{name}.txt").read_text(encoding="utf-8").splitlines()[1] == french

@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import seed
-from diacritic_restore import restore, restore_detailed
+from diacritic_restore import normalize, restore, restore_detailed
 from diacritic_restore.evaluate import changed_fraction, measure, strip_diacritics
 
 
@@ -131,10 +131,28 @@ def test_restore_takes_text_only(bad):
     "Công tác kết nạp đảng viên được các cấp uỷ quan tâm.",
     "Điều 5. Hiệu lực thi hành",
     "HỢP TÁC QUỐC TẾ",
+    # more words in Latin-1 marks (các, và, chính) than in Vietnamese-only letters: a
+    # text layer still, not English-model OCR (it came back as "Giảm dọc Sơ Khoa học")
+    "Sở Văn hóa, Thể thao và Du lịch, Giám đốc Sở Khoa học và Công nghệ, Giám đốc Trung tâm "
+    "Phục vụ hành chính công tỉnh và các tổ chức, cá nhân có liên quan",
+    "T/M ỦY BAN NHÂN DÂN",  # a symbol's letter is no syllable fragment (not T/MỦY)
+    "i. Chi xử lý kết quả Điều tra thống kê.",  # bare words meant bare (not Chỉ)
 ])
 def test_correct_single_lines_pass_unchanged(line):
     """Two words that are both syllables are never joined into a non-word (do ảnh)."""
+    assert restore(normalize(line.encode("utf-8")).text) == line
+
+
+def test_names_in_a_text_layer_are_kept_as_written():
+    line = "Đồng chí Nguyễn Mạnh Cường, Phó Chủ tịch Ủy ban nhân dân tỉnh; ông Lò Văn Thín, trưởng bản Hô."
     assert restore(line) == line
+
+
+def test_a_text_layer_with_stripped_words_is_still_repaired():
+    """Bare forms correct text never writes (cong, cac, va) say marks were lost: the
+    text layer's other bare words may be re-marked too."""
+    out = restore("Ủy ban nhân dân tỉnh chỉ đạo cac sở, ban, nganh thực hiện cong tác này va báo cáo kết quả.")
+    assert out == "Ủy ban nhân dân tỉnh chỉ đạo các sở, ban, ngành thực hiện công tác này và báo cáo kết quả."
 
 
 def test_split_syllables_still_join_into_known_words():

@@ -32,6 +32,8 @@ class NormalizeResult(BaseModel):
     margin_over_utf8: float | None = Field(
         None, description="the chosen reading's score minus UTF-8's (negative: UTF-8 kept though another scored "
         "higher, without the overwhelming evidence a legacy reading needs)")
+    not_vietnamese_lines: list[int] = Field(
+        default_factory=list, description="lines (1-based) of prose in another language: restore leaves them alone")
 
 
 def normalize(
@@ -43,11 +45,15 @@ def normalize(
 ) -> NormalizeResult:
     """Read any Vietnamese encoding (bytes) or text, repair text-layer damage, NFC."""
     from diacritic_restore.text.decoding import decode_bytes_report
+    from diacritic_restore.text.language import not_vietnamese_lines
     from diacritic_restore.text.repairs import apply_tone_style, repair, tone_styles
 
     scores: dict[str, float] = {}
+    margin = None
     if isinstance(data, (bytes, bytearray)):
-        text, enc, conf, scores = decode_bytes_report(bytes(data), name, encoding)
+        decoded = decode_bytes_report(bytes(data), name, encoding)
+        text, enc, conf, scores = decoded
+        margin = decoded.margin_over_utf8
     else:
         _check_text(data, "normalize")
         text, enc, conf = data, "unicode", 1.0
@@ -55,13 +61,9 @@ def normalize(
     styles = tone_styles(text)
     text = apply_tone_style(text, tone_style)
     doc_style = "none" if not any(styles.values()) else ("old" if styles["old"] > styles["new"] else "new")
-    margin = None
-    if "utf-8" in scores and enc in scores:
-        best_other = max(v for e, v in scores.items() if e != "utf-8") if len(scores) > 1 else scores["utf-8"]
-        margin = round(scores[enc] - scores["utf-8"] if enc != "utf-8" else scores["utf-8"] - best_other, 4)
     return NormalizeResult(text=text, encoding=enc, confidence=conf, repairs=repairs, tone_styles=styles,
                            tone_style=doc_style, encoding_scores={k: round(v, 4) for k, v in scores.items()},
-                           margin_over_utf8=margin)
+                           margin_over_utf8=margin, not_vietnamese_lines=not_vietnamese_lines(text))
 
 
 def restore(

@@ -71,7 +71,8 @@ def restore(source: str, out: str | None, tone_style: str, model_dir: str | None
               help="Input encoding instead of detecting it: utf-8, utf-16, cp1258, tcvn3, vni, viqr.")
 @click.option("--tone-style", type=click.Choice(["keep", "old", "new"]), default="keep", show_default=True,
               help="Tone placement: keep, old (hòa, thủy) or new (hoà, thuỷ).")
-@click.option("--report", is_flag=True, help="Print encoding, confidence, repairs and tone style as JSON on stderr.")
+@click.option("--report", is_flag=True, help="Print encoding (with its margin over UTF-8), repairs, tone style "
+              "and the lines not in Vietnamese as JSON on stderr.")
 def normalize_cmd(source: str, out: str | None, encoding: str | None, tone_style: str, report: bool) -> None:
     """Read any Vietnamese encoding, repair text-layer damage, write NFC UTF-8."""
     from diacritic_restore.api import normalize

@@ -38,6 +38,12 @@ class PageInfo(BaseModel):
     retried: bool = False
     skew_degrees: float | None = None
     dpi: float | None = None
+    encoding: str | None = Field(None, description="text documents: the encoding their bytes were read in")
+    encoding_confidence: float | None = Field(None, description="how sure that reading is (1 when given)")
+    encoding_margin_over_utf8: float | None = Field(
+        None, description="the reading's score minus UTF-8's; for UTF-8, its lead over the best legacy reading")
+    not_vietnamese_lines: list[int] = Field(
+        default_factory=list, description="lines (1-based, of this page) of another language, left as read")
 
 
 class Metadata(BaseModel):

@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from diacritic_restore.ocr.layout import Word
 from diacritic_restore.ocr.preprocess import PreprocessReport
+from diacritic_restore.text.language import not_vietnamese_lines
 
 _NONSPACE = re.compile(r"\S+")
 
@@ -35,6 +36,17 @@ class OcrWord(BaseModel):
     start: int = Field(description="offset of the word in the page's OCR text")
     end: int
     restored: str | None = Field(None, description="the restored text standing for this word ('' when merged away)")
+
+
+class InputEncoding(BaseModel):
+    """How a text document's bytes were read."""
+
+    encoding: str = Field(description="the encoding read, detected or given")
+    confidence: float = Field(ge=0.0, le=1.0, description="how sure the detection is (1 when given)")
+    margin_over_utf8: float | None = Field(
+        None, description="the chosen reading's score minus UTF-8's (for UTF-8, its lead over the best other)")
+    scores: dict[str, float] = Field(default_factory=dict, description="each reading tried: share of valid "
+                                     "marked syllables, broken words counted against")
 
 
 class PageResult(BaseModel):
@@ -53,6 +65,9 @@ class PageResult(BaseModel):
     preprocess: PreprocessReport | None = None
     restored: bool = False
     restore_confidence: float | None = Field(None, description="mean restore confidence (text documents)")
+    input_encoding: InputEncoding | None = Field(None, description="how the bytes were read (text documents)")
+    not_vietnamese_lines: list[int] = Field(
+        default_factory=list, description="lines (1-based, of this page) of prose in another language, left as read")
     seconds: float = 0.0
 
     @property
@@ -65,6 +80,7 @@ class PageResult(BaseModel):
 
     def set_restored(self, restored_text: str) -> None:
         """Take the restored text of this page and give every word its restored part."""
+        self.not_vietnamese_lines = not_vietnamese_lines(self.text)
         self.ocr_text = self.text
         if self.words:
             attach_restored(self.words, self.text, restored_text)

@@ -61,10 +61,14 @@ def unit_count(p: Path, kind: str) -> int:
 
 
 def _page_info(pg: PageResult) -> PageInfo:
+    enc = pg.input_encoding
     return PageInfo(index=pg.index, source=pg.source, mean_confidence=pg.mean_confidence, psm=pg.psm,
-                     coverage=pg.coverage, retried=pg.retried,
-                     skew_degrees=pg.preprocess.skew_degrees if pg.preprocess else None,
-                     dpi=pg.preprocess.dpi_in if pg.preprocess else None)
+                    coverage=pg.coverage, retried=pg.retried,
+                    skew_degrees=pg.preprocess.skew_degrees if pg.preprocess else None,
+                    dpi=pg.preprocess.dpi_in if pg.preprocess else None,
+                    encoding=enc.encoding if enc else None, encoding_confidence=enc.confidence if enc else None,
+                    encoding_margin_over_utf8=enc.margin_over_utf8 if enc else None,
+                    not_vietnamese_lines=pg.not_vietnamese_lines)
 
 
 def _mean_confidence(pages: list[PageResult]) -> float | None:

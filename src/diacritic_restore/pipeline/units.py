@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from diacritic_restore.errors import ExitCode, VnrestoreError
-from diacritic_restore.ocr.page import PageResult
+from diacritic_restore.ocr.page import InputEncoding, PageResult
 from diacritic_restore.ocr.reader import read_page
 from diacritic_restore.pipeline.options import RunOptions
 
@@ -40,14 +40,18 @@ def restore_page(page: PageResult, opts: RunOptions) -> str:
 def read_text_unit(path: Path, opts: RunOptions) -> PageResult:
     """A text document, decoded and (unless ``opts.restore`` is off) restored."""
     from diacritic_restore.restore.result import restore_detailed_with
-    from diacritic_restore.text.decoding import decode_bytes_detailed, read_bytes
+    from diacritic_restore.text.decoding import decode_bytes_report, read_bytes
 
     t0 = time.perf_counter()
-    text = decode_bytes_detailed(read_bytes(path), str(path))[0]
-    pg = PageResult(index=0, source="text", text=text)
+    decoded = decode_bytes_report(read_bytes(path), str(path))
+    text = decoded.text
+    reading = InputEncoding(encoding=decoded.encoding, confidence=decoded.confidence,
+                            margin_over_utf8=decoded.margin_over_utf8, scores=decoded.scores)
+    pg = PageResult(index=0, source="text", text=text, input_encoding=reading)
     if opts.restore:
         res = restore_detailed_with(restorer(opts), text, opts.tone_style)
-        pg.ocr_text, pg.text, pg.restored, pg.restore_confidence = text, res.text, True, res.mean_confidence
+        pg.set_restored(res.text)
+        pg.restore_confidence = res.mean_confidence
     pg.seconds = round(time.perf_counter() - t0, 3)
     return pg
 

@@ -17,7 +17,11 @@ from diacritic_restore.restore.channel import Profile
 from diacritic_restore.restore.passthrough import OCR_WORD_CHARS, is_list_marker, is_lone_symbol, is_passthrough
 from diacritic_restore.restore.settings import Settings
 from diacritic_restore.restore.tables import ModelTables
+from diacritic_restore.text.syllable import canonical
 from diacritic_restore.text.tokens import NUMBER, PUNCT, SPACE, WORD, Token, is_break, is_title
+
+# the clean share of a profile from which the text is a text layer (names as written)
+CLEAN_FROM = 0.9
 
 _CHUNK = 4096  # lattice positions per Viterbi call: bounds the search's memory
 
@@ -58,6 +62,8 @@ class TextCandidates:
         self.case_weight = settings.case_weight
         self.unk = gen.tables.unk
         self.title_cost = gen.tables.title_cost
+        # in a text layer a capitalised word inside a sentence is a name as written
+        self.name_cost = settings.name_keep_cost if profile.clean >= CLEAN_FROM else 0.0
         # the same word on the same kind of line gets the same candidates
         self._local: dict[tuple[str, bool, bool], Candidates] = {}
 
@@ -74,7 +80,18 @@ class TextCandidates:
             # a capitalised word inside a sentence is a name: Đảng, not đang
             cost = self.title_cost
             costs = tuple(c + self.case_weight * float(cost[i]) for i, c in zip(ids, costs))
+            if self.name_cost:
+                costs = self._as_written(tok.text, ids, costs)
         return ids, costs
+
+    def _as_written(self, text: str, ids: tuple[int, ...], costs: tuple[float, ...]) -> tuple[float, ...]:
+        """Costs with every reading but the name as written (Cường, Hô, Chi) made
+        ``name_cost`` dearer: the language model knows little of names."""
+        words = self.gen.lex.words
+        own = canonical(text.lower())
+        if not any(words[i] == own for i in ids):
+            return costs
+        return tuple(c if words[i] == own else c + self.name_cost for i, c in zip(ids, costs))
 
     def number(self, text: str) -> Candidates:
         return self.gen.number_candidates(text, self.profile)

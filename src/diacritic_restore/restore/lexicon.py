@@ -65,6 +65,17 @@ class Lexicon:
     def candidates(self, skel: str) -> tuple[int, ...]:
         return self.by_skeleton.get(skel, ())
 
+    def rarely_bare(self, share: float = 0.03) -> frozenset[str]:
+        """Skeletons almost never written bare (``cong``, ``va``, ``cac``: under ``share``
+        of their syllables' running-text count): such a bare word is a stripped one."""
+        out = []
+        for skel, ids in self.by_skeleton.items():
+            total = sum(self.counts[i] for i in ids)
+            bare = self.index.get(skel)
+            if total >= 100 and (0 if bare is None else self.counts[bare]) < share * total:
+                out.append(skel)
+        return frozenset(out)
+
 
 def build(
     counts: Mapping[str, int],

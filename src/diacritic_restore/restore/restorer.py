@@ -53,6 +53,7 @@ class Restorer:
         self.settings = Settings() if settings is None else settings
         self.tables = t = build_tables(lex, lm, table)
         self.cands = CandidateGenerator(lex, t, table, self.settings)
+        self._rarely_bare = lex.rarely_bare()
         # the ids and n-gram tables as attributes too: tests and tools call the kernels
         self.bos, self.eos, self.num, self.unk = t.bos, t.eos, t.num, t.unk
         self.lp1, self.bow1, self.t2, self.sh2, self.t3, self.sh3 = t.lp1, t.bow1, t.t2, t.sh2, t.t3, t.sh3
@@ -96,7 +97,7 @@ class Restorer:
         foreign = foreign_lines(text)
         words = _vietnamese_words(toks, text, foreign)
         if profile is None:
-            profile = estimate_profile(words)
+            profile = estimate_profile(words, self._known, self._rarely_bare)
         st = self.settings
         symbols = profile.ocr >= st.ocr_symbols_from
         if symbols:

@@ -38,6 +38,9 @@ class Settings(BaseModel):
         0.03, ge=0, description="channel components (clean, strip, ocr) lighter than this are skipped")
     case_weight: float = Field(
         1.0, ge=0, description="weight of the Title-case evidence of a capitalised word inside a sentence")
+    name_keep_cost: float = Field(
+        5.0, ge=0, description="extra cost, in a text layer, of reading a capitalised word inside a sentence "
+                               "as anything but what is written (a name)")
     prior_weight: float = Field(0.3, ge=0, description="weight of the unigram prior when ranking candidates")
     beam: float = Field(11.0, ge=0, description="Viterbi states this far below their position's best are not extended")
     ocr_fuzzy_from: float = Field(

@@ -311,18 +311,24 @@ def decode(data: bytes, encoding: str) -> str:
 
 def _score(text: str) -> float:
     """Share of words that are Vietnamese syllables with marks, minus broken words."""
+    good, bad, n = _marked_counts(text)
+    return (good - 2 * bad) / n if n else 0.0
+
+
+def _marked_counts(text: str) -> tuple[int, int, int]:
+    """(valid marked syllables, broken non-ASCII words, all words) in the first 20,000
+    characters."""
     words = _LETTER_RUN.findall(text[:20000])
-    if not words:
-        return 0.0
     good = bad = 0
     for w in words:
         if w.isascii():
             continue
-        if is_valid(w):
+        # place names of the Central Highlands end in k (Đắk Lắk, Đắk Nông)
+        if is_valid(w) or (w[-1:] in "kK" and is_valid(w[:-1] + "c")):
             good += 1
         else:
             bad += 1
-    return (good - 2 * bad) / len(words)
+    return good, bad, len(words)
 
 
 # A legacy reading replaces text that is valid UTF-8 only on overwhelming evidence:
@@ -330,9 +336,11 @@ def _score(text: str) -> float:
 # reading gives.  English-model OCR output (valid UTF-8 full of é ô ü ¢ ©) reads as
 # TCVN3 with a small edge (at most 0.30 of words, 0.36 over UTF-8, in 627 chunks of
 # the seeds and held-out OCR); real legacy files, even two lines long, reach 0.56 and
-# 0.45 over UTF-8.
+# 0.45 over UTF-8.  And it must give two marked syllables at least: one curly quote
+# after a number (``2025”``) reads as TCVN3 ``õ€``, one "valid syllable" of one word.
 LEGACY_OVER_UTF8_MIN_SCORE = 0.45
 LEGACY_OVER_UTF8_MIN_MARGIN = 0.40
+LEGACY_OVER_UTF8_MIN_SYLLABLES = 2
 _SAMPLE_BYTES = 40_000
 _UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 
@@ -353,6 +361,7 @@ def detect_detailed(data: bytes) -> tuple[str, float, dict[str, float]]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16", 1.0, {}
     scores: dict[str, float] = {}
+    readings: dict[str, str] = {}
     sample = data[:_SAMPLE_BYTES]  # the score reads 20,000 characters at most
     utf8: str | None = None
     try:
@@ -370,15 +379,19 @@ def detect_detailed(data: bytes) -> tuple[str, float, dict[str, float]]:
         scores["utf-8"] = _score(unicodedata.normalize("NFC", utf8)) + 0.05  # valid UTF-8 is strong evidence
         if all(ord(c) < 0x100 or c in CP1252_BYTE for c in utf8):
             # a legacy file that was once read as cp1252 and saved as UTF-8
-            scores["tcvn3-in-utf-8"] = _score(decode_tcvn3(utf8[:_SAMPLE_BYTES]))
-            scores["vni-in-utf-8"] = _score(decode_vni(utf8[:_SAMPLE_BYTES]))
+            readings["tcvn3-in-utf-8"] = decode_tcvn3(utf8[:_SAMPLE_BYTES])
+            readings["vni-in-utf-8"] = decode_vni(utf8[:_SAMPLE_BYTES])
     for enc in ("cp1258", "tcvn3", "vni"):
         try:
-            scores[enc] = _score(decode(sample, enc))
+            readings[enc] = decode(sample, enc)
         except (UnicodeDecodeError, ValueError):
             continue
+    counts = {e: _marked_counts(t) for e, t in readings.items()}
+    for e, (good, bad, n) in counts.items():
+        scores[e] = (good - 2 * bad) / n if n else 0.0
     if utf8 is not None:
-        legacy = {e: v for e, v in scores.items() if e != "utf-8" and _overwhelming(v, scores["utf-8"])}
+        legacy = {e: v for e, v in scores.items()
+                  if e != "utf-8" and _overwhelming(v, scores["utf-8"], counts[e][0])}
         if not legacy:
             # kept as UTF-8: the surer, the further the best legacy reading stays from
             # the evidence it would need
@@ -394,8 +407,9 @@ def detect_detailed(data: bytes) -> tuple[str, float, dict[str, float]]:
     return best, max(0.0, min(1.0, 0.5 + margin)), scores
 
 
-def _overwhelming(legacy: float, utf8: float) -> bool:
-    return legacy >= LEGACY_OVER_UTF8_MIN_SCORE and legacy - utf8 >= LEGACY_OVER_UTF8_MIN_MARGIN
+def _overwhelming(legacy: float, utf8: float, syllables: int) -> bool:
+    return legacy >= LEGACY_OVER_UTF8_MIN_SCORE and legacy - utf8 >= LEGACY_OVER_UTF8_MIN_MARGIN \
+        and syllables >= LEGACY_OVER_UTF8_MIN_SYLLABLES
 
 
 def decode_any(data: bytes, encoding: str | None = None) -> tuple[str, str, float]:

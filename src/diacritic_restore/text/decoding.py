@@ -22,6 +22,19 @@ class Decoded(NamedTuple):
     confidence: float
     scores: dict[str, float]  # each reading detection tried: share of valid marked syllables
 
+    @property
+    def margin_over_utf8(self) -> float | None:
+        """The chosen reading's score minus UTF-8's; for UTF-8 kept, its lead over the best
+        other reading (negative: another scored higher without the evidence it needs).
+        None when UTF-8 was not a possible reading."""
+        s = self.scores
+        if "utf-8" not in s or self.encoding not in s:
+            return None
+        if self.encoding != "utf-8":
+            return round(s[self.encoding] - s["utf-8"], 4)
+        others = [v for e, v in s.items() if e != "utf-8"]
+        return round(s["utf-8"] - max(others), 4) if others else None
+
 
 def decode_bytes_detailed(data: bytes, name: str = "input", encoding: str | None = None) -> tuple[str, str, float]:
     """Any supported Vietnamese encoding → (NFC text, encoding, confidence)."""

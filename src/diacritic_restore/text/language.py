@@ -41,3 +41,8 @@ def is_foreign_line(line: str) -> bool:
 def foreign_lines(text: str) -> list[bool]:
     """Per line of ``text`` (split at line feeds): is it foreign prose?"""
     return [is_foreign_line(line) for line in text.split("\n")]
+
+
+def not_vietnamese_lines(text: str) -> list[int]:
+    """The 1-based numbers of the lines :func:`foreign_lines` finds (for reports)."""
+    return [i + 1 for i, f in enumerate(foreign_lines(text)) if f]

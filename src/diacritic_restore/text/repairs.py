@@ -84,7 +84,7 @@ def _joinable(a: str, b: str, known: Callable[[str], bool] | None = None) -> boo
     (``to àn``, but also ``do ảnh``) are joined only into a word ``known`` knows."""
     if skeleton(b[:1].lower()) in "aeiouy" and len(a) <= 3 and _has_tone(b) \
             and not any(skeleton(c.lower()) in "aeiouy" for c in a) and (a.islower() or b.isupper()):
-        return is_valid(a + b) and not is_valid(a)
+        return is_valid(a + b) and not is_valid(a) and (known is None or known((a + b).lower()))
     if a[-1].lower() not in "aăâeêioôơuưy" or skeleton(b[:1]) not in "aeiouy":
         return False
     if _has_tone(a) or not _has_tone(b):
@@ -107,7 +107,10 @@ def join_split_syllables(text: str, known: Callable[[str], bool] | None = None) 
     i = 0
     while i < len(words) - 1:
         m1, m2 = words[i], words[i + 1]
-        if m2.start() == m1.end() + 1 and text[m1.end()] == " " and _joinable(m1.group(), m2.group(), known):
+        # a part of a symbol (T/M ỦY BAN: "on behalf of") is no syllable fragment
+        in_symbol = m1.start() > 0 and text[m1.start() - 1] in "/-.\\"
+        if m2.start() == m1.end() + 1 and text[m1.end()] == " " and not in_symbol \
+                and _joinable(m1.group(), m2.group(), known):
             out.append(text[pos:m1.end()])
             pos = m2.start()
             n += 1
