@@ -17,7 +17,7 @@ from diacritic_restore.restore.channel import Profile
 from diacritic_restore.restore.passthrough import OCR_WORD_CHARS, is_list_marker, is_lone_symbol, is_passthrough
 from diacritic_restore.restore.settings import Settings
 from diacritic_restore.restore.tables import ModelTables
-from diacritic_restore.text.syllable import canonical
+from diacritic_restore.text.syllable import canonical, skeleton
 from diacritic_restore.text.tokens import NUMBER, PUNCT, SPACE, WORD, Token, is_break, is_title
 
 # the clean share of a profile from which the text is a text layer (names as written)
@@ -52,7 +52,8 @@ class TextCandidates:
     """Candidates for the tokens of one text, with the text's profile and OCR doubts."""
 
     def __init__(self, gen: CandidateGenerator, settings: Settings, profile: Profile,
-                 doubted: frozenset[int], caps_lines: list[bool], foreign_lines: list[bool] | None = None):
+                 doubted: frozenset[int], caps_lines: list[bool], foreign_lines: list[bool] | None = None,
+                 names_as_written: bool = True):
         self.gen = gen
         self.foreign_lines = foreign_lines
         self.profile = profile
@@ -63,7 +64,7 @@ class TextCandidates:
         self.unk = gen.tables.unk
         self.title_cost = gen.tables.title_cost
         # in a text layer a capitalised word inside a sentence is a name as written
-        self.name_cost = settings.name_keep_cost if profile.clean >= CLEAN_FROM else 0.0
+        self.name_cost = settings.name_keep_cost if names_as_written and profile.clean >= CLEAN_FROM else 0.0
         # the same word on the same kind of line gets the same candidates
         self._local: dict[tuple[str, bool, bool], Candidates] = {}
 
@@ -80,13 +81,15 @@ class TextCandidates:
             # a capitalised word inside a sentence is a name: Đảng, not đang
             cost = self.title_cost
             costs = tuple(c + self.case_weight * float(cost[i]) for i, c in zip(ids, costs))
-            if self.name_cost:
+            if self.name_cost and not doubtful and _marked(tok.text):
                 costs = self._as_written(tok.text, ids, costs)
         return ids, costs
 
     def _as_written(self, text: str, ids: tuple[int, ...], costs: tuple[float, ...]) -> tuple[float, ...]:
-        """Costs with every reading but the name as written (Cường, Hô, Chi) made
-        ``name_cost`` dearer: the language model knows little of names."""
+        """Costs with every reading but the name as written (Cường, Hô, Thín) made
+        ``name_cost`` dearer: the language model knows little of names.  Only for
+        words that carry marks and that the OCR did not doubt: a bare ``Ty`` in a
+        marked text more likely lost its marks (Ất Tỵ)."""
         words = self.gen.lex.words
         own = canonical(text.lower())
         if not any(words[i] == own for i in ids):
@@ -104,6 +107,10 @@ class TextCandidates:
         if tok.text.isdigit():
             return self.gen.number_candidates(tok.text, self.profile)
         return (self.unk,), (0.0,)
+
+
+def _marked(word: str) -> bool:
+    return skeleton(word.lower()) != word.lower()
 
 
 def build_lattice(toks: list[Token], cands: TextCandidates, lone_symbols: bool) -> Lattice:

@@ -89,7 +89,10 @@ class Restorer:
         detailed: bool = True, doubt: Sequence[int] | None = None,
     ) -> tuple[list[Token], list[Choice | None], Profile]:
         """``doubt``: start offsets (in ``text``) of words the OCR was unsure of; they
-        are decoded with the OCR channel's freedom whatever the document's profile."""
+        are decoded with the OCR channel's freedom whatever the document's profile.
+        Given (even empty), the text is an OCR page, not a text layer: it may have
+        lost marks anywhere, and its capitalised words are not taken as names as
+        written (the OCR misreads Ất as Át too)."""
         repaired, _ = repair(text, self._known)  # NFC and text-layer repairs come first
         doubted = _map_offsets(text, repaired, doubt) if doubt else frozenset()
         text = repaired
@@ -97,7 +100,8 @@ class Restorer:
         foreign = foreign_lines(text)
         words = _vietnamese_words(toks, text, foreign)
         if profile is None:
-            profile = estimate_profile(words, self._known, self._rarely_bare)
+            # an OCR page loses marks as it reads: no well-marked text layer (see channel)
+            profile = estimate_profile(words, self._known, self._rarely_bare if doubt is None else frozenset())
         st = self.settings
         symbols = profile.ocr >= st.ocr_symbols_from
         if symbols:
@@ -105,7 +109,8 @@ class Restorer:
         style = document_style(words) if tone_style == "keep" else tone_style
         if profile.ocr >= st.ocr_fuzzy_from:
             self.cands.prefetch(words, profile)
-        cands = TextCandidates(self.cands, st, profile, doubted, caps_lines(text), foreign if any(foreign) else None)
+        cands = TextCandidates(self.cands, st, profile, doubted, caps_lines(text), foreign if any(foreign) else None,
+                               names_as_written=doubt is None)
         lat = build_lattice(toks, cands, symbols)
         if not lat.cstart:
             return toks, [None] * len(toks), profile
