@@ -6,13 +6,14 @@ PY := $(VENV)/bin/python
 SHARED ?= ../shared
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test bench models clean help
+.PHONY: setup run test bench fuzz models clean help
 
 help:
 	@echo "make setup   install system packages (tesseract) and the Python package in $(VENV)"
 	@echo "make run     restore the sample OCR document corpora/seeds/000_*.txt and a sample scan into out/"
 	@echo "make test    run the test suite"
 	@echo "make bench   reports in bench/: report.md (restore), ocr-report.md (scans), metadata-report.md, harm-report.md (and .json)"
+	@echo "make fuzz    bench/fuzz-report.md: 1,000 mutated inputs in batches, kill tests (not in CI)"
 	@echo "make models  rebuild models/ from $(SHARED)/data and corpora/"
 
 $(STAMP): pyproject.toml
@@ -45,3 +46,7 @@ models: $(STAMP)
 
 clean:
 	rm -rf out .pytest_cache
+
+# not in CI: a long run (about 15 minutes on 2 cores)
+fuzz: $(STAMP)
+	$(PY) bench/fuzz_bench.py --out bench

@@ -218,7 +218,9 @@ def test_page_where_layout_lost_text_is_retried(rendered_page):
             return words[:15] if psm == 3 else words
 
     register_engine(LossyTesseract.name, LossyTesseract)
-    res = process(png, RunOptions(jobs=1, restore=False, ocr=OcrOptions(engine=LossyTesseract.name)))
+    # no limits per unit: the unit runs in this process, where the stub counts its calls
+    res = process(png, RunOptions(jobs=1, restore=False, ocr=OcrOptions(engine=LossyTesseract.name),
+                                  unit_timeout=None, memory_mb=None))
     assert modes == [3, 6]
     assert res.pages[0].retried and res.pages[0].psm == 6 and res.pages[0].coverage > 0.8
     assert measure(res.text, truth).syllable_accuracy > 0.9

@@ -18,11 +18,18 @@ from diacritic_restore.pipeline.outputs import WRITERS
 from diacritic_restore.version import __version__
 
 
-def _read_input(src: str) -> str:
-    from diacritic_restore.text.decoding import decode_bytes_detailed, read_bytes
+def _read_bytes(src: str) -> bytes:
+    """A file's bytes, or standard input's up to one byte past the size cap (the
+    decoder then refuses it: a runaway pipe never fills the memory)."""
+    from diacritic_restore.text.decoding import MAX_TEXT_BYTES, read_bytes
 
-    data = sys.stdin.buffer.read() if src == "-" else read_bytes(src)
-    return decode_bytes_detailed(data, "stdin" if src == "-" else src)[0]
+    return sys.stdin.buffer.read(MAX_TEXT_BYTES + 1) if src == "-" else read_bytes(src)
+
+
+def _read_input(src: str) -> str:
+    from diacritic_restore.text.decoding import decode_bytes_detailed
+
+    return decode_bytes_detailed(_read_bytes(src), "stdin" if src == "-" else src)[0]
 
 
 def _write_output(text: str, out: str | None) -> None:
@@ -76,9 +83,8 @@ def restore(source: str, out: str | None, tone_style: str, model_dir: str | None
 def normalize_cmd(source: str, out: str | None, encoding: str | None, tone_style: str, report: bool) -> None:
     """Read any Vietnamese encoding, repair text-layer damage, write NFC UTF-8."""
     from diacritic_restore.api import normalize
-    from diacritic_restore.text.decoding import read_bytes
 
-    data = sys.stdin.buffer.read() if source == "-" else read_bytes(source)
+    data = _read_bytes(source)
     if out is not None and source != "-" and Path(out).resolve() == Path(source).resolve():
         raise InputError(f"{out}: refusing to overwrite the input file")
     res = normalize(data, encoding=encoding, tone_style=tone_style,  # type: ignore[arg-type]
@@ -96,7 +102,7 @@ _RUN_OPTION_PATHS = {
     "no_dpi_normalize": ("ocr", "preprocess", "normalize_dpi"),
     "no_border_removal": ("ocr", "preprocess", "remove_borders"), "binarize": ("ocr", "preprocess", "binarize"),
     "no_restore": ("restore",), "tone_style": ("tone_style",), "jobs": ("jobs",), "model_dir": ("model_dir",),
-    "outputs": ("outputs",),
+    "outputs": ("outputs",), "unit_timeout": ("unit_timeout",), "memory_mb": ("memory_mb",),
 }
 
 
@@ -107,6 +113,10 @@ _RUN_OPTION_PATHS = {
 @click.option("--config", "config", type=click.Path(dir_okay=False), default=None,
               help="TOML file with settings (keys of RunOptions; [ocr], [ocr.preprocess]); options given here win.")
 @click.option("--force", is_flag=True, help="Redo every input, even those the ledger records as done.")
+@click.option("--follow-links", is_flag=True,
+              help="Follow links in input folders that lead outside them (FIFOs and devices are never read).")
+@click.option("--retry-failed", is_flag=True,
+              help="Try again the inputs that failed before (a rerun otherwise reports them without retrying).")
 @click.option("--no-restore", is_flag=True, help="Write the raw OCR (or text layer) for comparison.")
 @click.option("--lang", default="vie", show_default=True, help="Tesseract language(s), e.g. vie+eng.")
 @click.option("--psm", type=click.IntRange(0, 13), default=3, show_default=True,
@@ -114,7 +124,11 @@ _RUN_OPTION_PATHS = {
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
               help="Parallel worker processes (documents and pages) [default: number of cores].")
 @click.option("--timeout", type=click.FloatRange(min=0.01), default=180.0, show_default=True,
-              help="Seconds per page before its OCR is stopped.")
+              help="Seconds one Tesseract run on a page may take.")
+@click.option("--unit-timeout", type=click.FloatRange(min=1), default=None,
+              help="Seconds one page (or text) may take in all, reading to restoring [default: 600].")
+@click.option("--memory-mb", type=click.IntRange(min=256), default=None,
+              help="Memory ceiling of each worker process in MB [default: 4096].")
 @click.option("--dpi", "pdf_dpi", type=click.IntRange(72, 1200), default=300, show_default=True,
               help="Resolution scanned PDF pages are rasterised at.")
 @click.option("--no-text-layer", is_flag=True, help="OCR PDF pages even when they carry a usable text layer.")
@@ -131,7 +145,7 @@ _RUN_OPTION_PATHS = {
 @click.option("--quiet", "-q", is_flag=True, help="No progress line and no summary on stderr.")
 @click.pass_context
 def run_cmd(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, config: str | None, force: bool,
-            quiet: bool, **options) -> None:
+            retry_failed: bool, follow_links: bool, quiet: bool, **options) -> None:
     """OCR (images, PDFs) or read (text) every INPUT (files, folders, globs), restore
     it, and write OUTDIR/…/NAME.txt, NAME.json and OUTDIR/report.json.
 
@@ -159,7 +173,8 @@ def run_cmd(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, config: s
             d = d.setdefault(key, {})
         d[path[-1]] = value
     opts = load_options(config, overrides) if config else options_from({}, overrides)
-    rep = run_batch(list(inputs), out_dir, opts, force=force, quiet=quiet)
+    rep = run_batch(list(inputs), out_dir, opts, force=force, quiet=quiet, retry_failed=retry_failed,
+                    follow_links=follow_links)
     if rep.files == 1 and rep.failed == 1:
         # one file: its own error and exit code, as for any single command
         only = next(r for r in rep.details if r.status == "failed")

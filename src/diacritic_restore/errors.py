@@ -25,6 +25,7 @@ class ExitCode(IntEnum):
     PARTIAL = 8
     ALL_FAILED = 9
     OCR_ENGINE = 10
+    LIMIT = 11
     INTERRUPTED = 130
 
     @property
@@ -44,6 +45,7 @@ _MEANINGS: dict[ExitCode, str] = {
     ExitCode.PARTIAL: "`run` with several inputs: some failed (listed in `report.json`), all others were written",
     ExitCode.ALL_FAILED: "`run` with several inputs: every input failed",
     ExitCode.OCR_ENGINE: "the OCR engine failed on a page that is not at fault: it crashed or timed out",
+    ExitCode.LIMIT: "a page went over the time or memory limit of a unit, or the process reading it died",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
 }
 
@@ -108,6 +110,13 @@ class OcrEngineError(VnrestoreError):
     exit_code = ExitCode.OCR_ENGINE
 
 
+class LimitError(VnrestoreError):
+    """A page went over its unit's time or memory limit, or its worker process died (the
+    input may be fine: higher limits may read it)."""
+
+    exit_code = ExitCode.LIMIT
+
+
 class ConfigError(VnrestoreError):
     """A configuration file that cannot be read or has unknown or invalid settings."""
 
@@ -116,7 +125,7 @@ class ConfigError(VnrestoreError):
 
 _BY_CODE: dict[int, type[VnrestoreError]] = {
     c.exit_code: c for c in (InputError, ModelError, QualityGateError, OutputError, OcrSetupError, OcrEngineError,
-                             ConfigError)
+                             LimitError, ConfigError)
 }
 
 

@@ -32,13 +32,13 @@ def atomic_open(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
     if not parent.is_dir():
         raise OutputError(f"{p}: folder {parent} does not exist")
     try:
-        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f"{TEMP_PREFIX}{p.name}.", suffix=TEMP_SUFFIX)
+        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f"{TEMP_PREFIX}{_short_name(p.name)}.", suffix=TEMP_SUFFIX)
     except OSError as exc:
         raise OutputError(f"{p}: cannot write ({exc.strerror})") from None
     try:
         with os.fdopen(fd, mode, **({"encoding": "utf-8", "newline": ""} if mode == "w" else {})) as fh:
             yield fh
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, _mode_for(p))
         os.replace(tmp, p)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -46,6 +46,30 @@ def atomic_open(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _short_name(name: str) -> str:
+    """The target's name in its temporary file's, cut so that the whole stays within
+    the 255 bytes a file name may have (a 240-byte input name is fine)."""
+    raw = name.encode("utf-8", "surrogateescape")
+    if len(raw) <= 100:
+        return name
+    return raw[:100].decode("utf-8", "ignore")
+
+
+def _mode_for(p: Path) -> int:
+    """An existing file keeps its mode (a 0600 file stays private); a new one gets
+    what the umask allows, as ``open`` would give it."""
+    try:
+        return p.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it: put it straight back
+    os.umask(mask)
+    return mask
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> None:

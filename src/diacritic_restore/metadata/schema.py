@@ -68,6 +68,8 @@ class Metadata(BaseModel):
     pages: list[PageInfo] = Field(default_factory=list)
     source_file: str | None = None
     sha256: str | None = None
+    settings_key: str | None = Field(None, description="the run settings, version and models that wrote this file "
+                                     "(a batch's ledger key: a lost ledger is rebuilt from it)")
     mean_confidence: float | None = Field(None, description="mean confidence of the OCR words or the restore")
 
 

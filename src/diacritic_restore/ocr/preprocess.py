@@ -15,7 +15,11 @@ import cv2
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from diacritic_restore.ocr.pages import MAX_PAGE_PIXELS
+
 TARGET_DPI = 300
+# Tesseract (Leptonica) refuses an image with a side longer than this
+MAX_SIDE = 32767
 # median height of a letter component at 300 dpi in 12-14 pt text (measured on renders):
 # the fallback DPI estimate for images that carry no usable resolution
 _LETTER_H_300 = 30.0
@@ -73,11 +77,20 @@ def letter_height_dpi(gray: np.ndarray) -> float:
 
 
 def normalize_dpi(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, float]:
-    """Upscale low-resolution pages (Tesseract's LSTM wants letters 20-40 px tall)."""
+    """Upscale low-resolution pages (Tesseract's LSTM wants letters 20-40 px tall), but
+    never past :data:`MAX_PAGE_PIXELS` or a side of :data:`MAX_SIDE` (a 10000-pixel
+    square declared at 75 dpi would otherwise become 1.6 gigapixels)."""
     if dpi >= 250:
         return gray, dpi
     f = TARGET_DPI / dpi
-    return cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_CUBIC), float(TARGET_DPI)
+    h, w = gray.shape[:2]
+    room = min(math.sqrt(MAX_PAGE_PIXELS / max(h * w, 1)), MAX_SIDE / max(h, w, 1))
+    if f <= room:
+        return cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_CUBIC), float(TARGET_DPI)
+    if room <= 1:  # already at the cap: left as it is
+        return gray, dpi
+    size = (min(int(w * room), MAX_SIDE), min(int(h * room), MAX_SIDE))
+    return cv2.resize(gray, size, interpolation=cv2.INTER_CUBIC), dpi * size[0] / w
 
 
 def _small(gray: np.ndarray, width: int = 800) -> tuple[np.ndarray, float]:

@@ -88,14 +88,22 @@ def _engine_order(words: list[Word]) -> list[list[Word]]:
 
 
 def read_page(path: str | Path, index: int, opts: OcrOptions) -> PageResult:
-    """Read page ``index`` of ``path``: its text layer when usable, else OCR."""
+    """Read page ``index`` of ``path``: its text layer when usable, else OCR.  OpenCV
+    failing to allocate is a MemoryError, as NumPy's and Pillow's are (the worker
+    reports it as the page running out of memory, not as an internal error)."""
     t0 = time.perf_counter()
-    page = load_page(Path(path), index, opts.pdf_dpi, opts.use_text_layer, gray=opts.preprocess.grayscale)
-    if page.text_layer is not None:
-        text = normalize_text(page.text_layer).replace("\f", "\n").rstrip("\n") + "\n"
-        return PageResult(index=index, source="text-layer", text=text, seconds=round(time.perf_counter() - t0, 3))
-    assert page.image is not None
-    res = ocr_image(page.image, opts, page.dpi)
+    try:
+        page = load_page(Path(path), index, opts.pdf_dpi, opts.use_text_layer, gray=opts.preprocess.grayscale)
+        if page.text_layer is not None:
+            text = normalize_text(page.text_layer).replace("\f", "\n").rstrip("\n") + "\n"
+            return PageResult(index=index, source="text-layer", text=text,
+                              seconds=round(time.perf_counter() - t0, 3))
+        assert page.image is not None
+        res = ocr_image(page.image, opts, page.dpi)
+    except cv2.error as exc:
+        if exc.code == cv2.Error.StsNoMem:
+            raise MemoryError("OpenCV: insufficient memory") from None
+        raise
     res.index = index
     res.seconds = round(time.perf_counter() - t0, 3)
     return res

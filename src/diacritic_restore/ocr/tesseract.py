@@ -3,11 +3,12 @@ pytesseract (words, boxes, confidences), one thread per process."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from functools import lru_cache
 
-from diacritic_restore.errors import OcrEngineError, OcrSetupError
+from diacritic_restore.errors import InputError, OcrEngineError, OcrSetupError, VnrestoreError
 from diacritic_restore.ocr.engine import register_engine
 from diacritic_restore.ocr.layout import Word
 
@@ -32,6 +33,24 @@ def check_tesseract(lang: str) -> str:
     return exe
 
 
+# Leptonica's refusal of an image over 32767 pixels on a side
+_TOO_LARGE = re.compile(r"Image too large: \((\d+), (\d+)\)")
+
+
+def engine_error(status: int, message: object) -> VnrestoreError:
+    """Tesseract's failure as one line: an image it cannot take for its size is the
+    input's fault, anything else the engine's."""
+    text = " ".join(str(message).split())
+    m = _TOO_LARGE.search(text)
+    if m:
+        return InputError(f"the page image is too large for Tesseract ({m[1]} x {m[2]} pixels; "
+                          "it takes at most 32767 on a side)")
+    text = text.replace("Error during processing.", "").strip()
+    if not text:
+        text = f"killed by signal {-status}" if status < 0 else f"exit status {status}"
+    return OcrEngineError(f"the OCR engine failed: {text[:160]}")
+
+
 class TesseractEngine:
     name = "tesseract"
 
@@ -46,10 +65,12 @@ class TesseractEngine:
             data = pytesseract.image_to_data(
                 image_path, lang=lang, config=f"--psm {psm} --dpi {int(round(dpi))}",
                 output_type=pytesseract.Output.DICT, timeout=timeout)
-        except RuntimeError as exc:  # pytesseract's timeout
-            raise OcrEngineError(f"OCR timed out after {timeout:g} s ({exc})") from None
-        except pytesseract.TesseractError as exc:
-            raise OcrEngineError(f"tesseract failed: {str(exc.message).strip()[:160]}") from None
+        except pytesseract.TesseractError as exc:  # a RuntimeError too: first
+            raise engine_error(exc.status, exc.message) from None
+        except RuntimeError as exc:  # pytesseract's timeout (it has killed Tesseract)
+            if "timeout" not in str(exc).lower():
+                raise
+            raise OcrEngineError(f"OCR timed out after {timeout:g} s") from None
         words = []
         for i, text in enumerate(data["text"]):
             if not text or not text.strip():

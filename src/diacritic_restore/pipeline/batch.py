@@ -11,6 +11,10 @@ stopping the rest.
   input and settings and whose outputs are still there; ``force`` redoes all.  A
   document is recorded only after its outputs are in place, so a run killed at any
   moment redoes at most the documents it was working on, and writes the same bytes.
+* A failure is recorded too: a rerun reports it again without retrying it (an input
+  that killed its worker must not kill every rerun); ``retry_failed`` tries again.
+* One run per output folder (:mod:`.lock`); a ledger that cannot serve is moved aside
+  and rebuilt from the outputs on disk (:func:`.ledger.open_ledger`).
 """
 
 from __future__ import annotations
@@ -22,20 +26,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, TextIO
 
-from diacritic_restore.errors import ExitCode, VnrestoreError
+from diacritic_restore.errors import ExitCode, OutputError, VnrestoreError
 from diacritic_restore.fileio import write_text_atomic
 from diacritic_restore.models.store import file_sha256
 from diacritic_restore.ocr.page import PageResult
 from diacritic_restore.ocr.pages import kind_of
 from diacritic_restore.ocr.reader import check_engine
-from diacritic_restore.pipeline.document import DocumentResult, assemble, check_input, unit_count
-from diacritic_restore.pipeline.executors import make_executor
+from diacritic_restore.pipeline.document import DocumentResult, assemble, check_input, unit_count, unit_executor
 from diacritic_restore.pipeline.inputs import Item, collect, prepare_output
-from diacritic_restore.pipeline.ledger import LEDGER, Ledger, now, settings_key
+from diacritic_restore.pipeline.ledger import LEDGER, Ledger, now, open_ledger, settings_key
+from diacritic_restore.pipeline.lock import RunLock
 from diacritic_restore.pipeline.options import RunOptions
 from diacritic_restore.pipeline.outputs import write_outputs
 from diacritic_restore.pipeline.progress import Progress
-from diacritic_restore.pipeline.report import REPORT, BatchReport, FileReport, batch_report, reason, syllables
+from diacritic_restore.pipeline.report import REPORT, BatchReport, FileReport, batch_report, readable, reason, syllables
 from diacritic_restore.pipeline.units import UnitFailure, run_unit
 
 __all__ = ["run_batch", "summary", "BatchReport", "FileReport", "Progress", "LEDGER", "REPORT",
@@ -44,6 +48,8 @@ __all__ = ["run_batch", "summary", "BatchReport", "FileReport", "Progress", "LED
 from diacritic_restore.pipeline.report import summary  # noqa: E402  (re-exported for the CLI)
 
 EXIT_PARTIAL = ExitCode.PARTIAL
+# what workers' native libraries print (libpng, libjpeg, OpenCV) goes here, not to the terminal
+WORKER_LOG = ".vnrestore-workers.log"
 EXIT_ALL_FAILED = ExitCode.ALL_FAILED
 
 
@@ -75,21 +81,22 @@ class _BatchRun:
     """The state of one batch: its documents, the ledger, the reports and progress."""
 
     def __init__(self, items: list[Item], out: Path, opts: RunOptions, progress: Progress,
-                 on_document: Callable[[DocumentDone], None] | None):
+                 on_document: Callable[[DocumentDone], None] | None, ledger: Ledger):
         self.items, self.out, self.opts, self.progress = items, out, opts, progress
         self.on_document = on_document
         self.skey = settings_key(opts)
-        self.ledger = Ledger(out / LEDGER)
+        self.ledger = ledger
         self.reports: dict[int, FileReport] = {}
         self.docs: dict[int, _Doc] = {}
 
     # -------------------------------------------------------------- planning
 
-    def plan(self, force: bool) -> list[tuple[tuple[int, int], tuple]]:
-        """Check every input, skip what is done, and list the units of the rest."""
+    def plan(self, force: bool, retry_failed: bool = False) -> list[tuple[tuple[int, int], tuple]]:
+        """Check every input, skip what is done (and what failed, unless
+        ``retry_failed``), and list the units of the rest."""
         units: list[tuple[tuple[int, int], tuple]] = []
         for k, it in enumerate(self.items):
-            doc = self._open(k, it, force)
+            doc = self._open(k, it, force, retry_failed)
             if doc is None:
                 continue
             self.docs[k] = doc
@@ -98,7 +105,7 @@ class _BatchRun:
             self.progress.pages_total += doc.n
         return units
 
-    def _open(self, k: int, it: Item, force: bool) -> _Doc | None:
+    def _open(self, k: int, it: Item, force: bool, retry_failed: bool) -> _Doc | None:
         """A document to work on, or None when it failed its checks or is done."""
         rep = FileReport(input=str(it.src))
         try:
@@ -107,12 +114,18 @@ class _BatchRun:
         except (VnrestoreError, OSError) as exc:
             self._fail(k, rep, exc, str(it.src), "", "cannot read")
             return None
-        key = str(it.src.resolve())
+        key = readable(str(it.src.resolve()))  # sqlite takes no undecodable name
         if not force:
             done = self.ledger.done(key, sha, self.skey)
             if done is not None:
                 done.input = str(it.src)
                 self._finish(k, done)
+                return None
+            failed = None if retry_failed else self.ledger.failed(key, sha, self.skey)
+            if failed is not None:
+                rep.status, rep.exit_code = "failed", failed.exit_code or int(ExitCode.BAD_INPUT)
+                rep.reason = f"{failed.reason} (failed before; --retry-failed tries again)"
+                self._finish(k, rep)
                 return None
         try:
             n = unit_count(it.src, kind)
@@ -149,7 +162,7 @@ class _BatchRun:
             return
         try:
             res = assemble(d.item.src, d.kind, [d.pages[i] for i in range(d.n)], self.opts,
-                           time.perf_counter() - d.t0, sha256=d.sha)
+                           time.perf_counter() - d.t0, sha256=d.sha, settings_key=self.skey)
             written = write_outputs(res, self.out / d.item.rel, self.opts.outputs, d.item.src)
         except (VnrestoreError, OSError) as exc:
             self._fail(k, rep, exc, d.key, d.sha, "cannot write outputs")
@@ -188,23 +201,43 @@ class _BatchRun:
 def run_batch(
     inputs: list[str], out_dir: str | os.PathLike, opts: RunOptions | None = None, *, force: bool = False,
     quiet: bool = False, stream: TextIO | None = None,
-    on_document: Callable[[DocumentDone], None] | None = None,
+    on_document: Callable[[DocumentDone], None] | None = None, retry_failed: bool = False,
+    follow_links: bool = False,
 ) -> BatchReport:
     """Process every input into ``out_dir``; see the module docstring.  ``on_document``
-    is called in this process as each document finishes (done, skipped or failed)."""
+    is called in this process as each document finishes (done, skipped or failed).
+    ``follow_links``: follow links in input folders that lead outside them (not a
+    setting of the outputs, so not in the ledger's key)."""
     opts = opts or RunOptions()
     out = Path(out_dir)
-    items, ignored = collect(inputs, out)
-    prepare_output(out)
-    if any(kind_of(it.src) == "image" for it in items):
-        check_engine(opts.ocr)  # the user can fix this: say so before any work
-    started, t0 = now(), time.perf_counter()
-    progress = Progress(len(items), stream or sys.stderr, quiet)
-    run = _BatchRun(items, out, opts, progress, on_document)
+    items, ignored = collect(inputs, out, follow_links=follow_links)
     try:
-        units = run.plan(force)
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out}: output folder not writable ({exc.strerror})") from None
+    with RunLock(out):  # before prepare_output: the temporary files it clears may be another run's
+        prepare_output(out)
+        if any(kind_of(it.src) == "image" for it in items):
+            check_engine(opts.ocr)  # the user can fix this: say so before any work
+        return _run_locked(items, ignored, out, opts, force, retry_failed, quiet, stream, on_document)
+
+
+def _run_locked(items: list[Item], ignored: list[FileReport], out: Path, opts: RunOptions, force: bool,
+                retry_failed: bool, quiet: bool, stream: TextIO | None,
+                on_document: Callable[[DocumentDone], None] | None) -> BatchReport:
+    started, t0 = now(), time.perf_counter()
+    ledger, warning = open_ledger(out)
+    if warning:  # even when quiet: the user must know their ledger was replaced
+        (stream or sys.stderr).write(f"vnrestore: warning: {warning}\n")
+    progress = Progress(len(items), stream or sys.stderr, quiet)
+    for r in ignored:  # refused while collecting (a FIFO named, two inputs for one output)
+        if r.status == "failed" and len(items) + len(ignored) > 1:
+            progress.log(f"vnrestore: {r.input}: {r.reason}")
+    run = _BatchRun(items, out, opts, progress, on_document, ledger)
+    try:
+        units = run.plan(force, retry_failed)
         if units:
-            ex = make_executor(opts.executor, min(opts.jobs, len(units)))
+            ex = unit_executor(opts, len(units), out / WORKER_LOG)
             try:
                 for (k, i), res in ex.map_unordered(run_unit, units):
                     run.arrived(k, i, res)

@@ -18,10 +18,11 @@ from diacritic_restore.models.store import file_sha256
 from diacritic_restore.ocr.page import PageResult
 from diacritic_restore.ocr.pages import kind_of, page_count
 from diacritic_restore.ocr.reader import check_engine
-from diacritic_restore.pipeline.executors import make_executor
+from diacritic_restore.pipeline.executors import Executor, make_executor
 from diacritic_restore.pipeline.options import RunOptions
 from diacritic_restore.pipeline.outputs import write_outputs
-from diacritic_restore.pipeline.units import UnitFailure, restorer, run_unit
+from diacritic_restore.pipeline.report import readable
+from diacritic_restore.pipeline.units import UnitFailure, restorer, run_unit, unit_lost
 
 
 class DocumentResult(BaseModel):
@@ -81,7 +82,7 @@ def _mean_confidence(pages: list[PageResult]) -> float | None:
 
 
 def assemble(path: Path, kind: str, pages: list[PageResult], opts: RunOptions, seconds: float,
-             sha256: str | None = None) -> DocumentResult:
+             sha256: str | None = None, settings_key: str | None = None) -> DocumentResult:
     """The document from its pages, in order: text (pages split by form feeds) and metadata."""
     infos = [_page_info(pg) for pg in pages]
     text = "\f".join(pg.text for pg in pages)
@@ -91,9 +92,23 @@ def assemble(path: Path, kind: str, pages: list[PageResult], opts: RunOptions, s
     def fix(word: str) -> str | None:  # metadata is mended even when the text is kept as read
         return restorer(opts).best_syllable(word)
 
-    md = document_metadata(text, source_file=str(path), sha256=sha, pages=infos, mean_confidence=mean, fix_word=fix)
-    return DocumentResult(source_file=str(path), sha256=sha, kind=kind, pages=infos, page_results=pages, text=text,
+    source = readable(str(path))  # a name that is not UTF-8 shows its bytes as \xNN
+    md = document_metadata(text, source_file=source, sha256=sha, pages=infos, mean_confidence=mean, fix_word=fix)
+    md.settings_key = settings_key
+    return DocumentResult(source_file=source, sha256=sha, kind=kind, pages=infos, page_results=pages, text=text,
                           restored=opts.restore, mean_confidence=mean, metadata=md, seconds=round(seconds, 3))
+
+
+def unit_executor(opts: RunOptions, units: int, log_path: Path | None = None) -> Executor:
+    """The executor for ``units`` units of work, with the run's limits per unit.
+
+    The restore model is loaded here first (the parent needs it for metadata anyway):
+    workers forked after it share it instead of loading it each, and a broken model
+    is one error up front, not one per document."""
+    if opts.restore:
+        restorer(opts)
+    return make_executor(opts.executor, min(opts.jobs, units), unit_timeout=opts.unit_timeout,
+                         memory_mb=opts.memory_mb, log_path=str(log_path) if log_path else None, on_lost=unit_lost)
 
 
 def process(path: str | os.PathLike, opts: RunOptions | None = None,
@@ -107,7 +122,7 @@ def process(path: str | os.PathLike, opts: RunOptions | None = None,
         check_engine(opts.ocr)  # before any work; a PDF may need no OCR
     n = unit_count(p, kind)
     pages: dict[int, PageResult] = {}
-    ex = make_executor(opts.executor, min(opts.jobs, n))
+    ex = unit_executor(opts, n)
     try:
         for i, res in ex.map_unordered(run_unit, ((i, (kind, str(p), i, opts)) for i in range(n))):
             if isinstance(res, UnitFailure):

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from diacritic_restore.errors import ConfigError
 from diacritic_restore.ocr.options import OcrOptions
+from diacritic_restore.pipeline.executors import MEMORY_MB
 from diacritic_restore.restore.settings import Settings
 
 # word confidence (0-1) below which the restore engine may look further than the word
@@ -34,6 +35,11 @@ class RunOptions(BaseModel):
     model_dir: str | None = None
     doubt_below: float = Field(DOUBT_BELOW, ge=0, le=1,
                                description="OCR words less confident than this get more freedom in the restore")
+    unit_timeout: float | None = Field(
+        600.0, gt=0, description="seconds one page (or text document) may take in all, reading to restoring; "
+        "its worker is killed past it (None: no limit)")
+    memory_mb: int | None = Field(
+        MEMORY_MB, ge=256, description="address-space ceiling of each worker process, MB (None: no limit)")
 
     @field_validator("outputs")
     @classmethod

@@ -64,6 +64,14 @@ def write_outputs(doc: "DocumentResult", base: Path, types: Sequence[str], src: 
         base.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{base.parent}: cannot create the output folder ({exc.strerror})") from None
-    for t, p in zip(types, paths):
-        write_bytes_atomic(p, WRITERS[t].render(doc))
+    written: list[Path] = []
+    try:
+        for t, p in zip(types, paths):
+            write_bytes_atomic(p, WRITERS[t].render(doc))
+            written.append(p)
+    except BaseException:
+        # all of a document's outputs or none: a .txt without its .json is no result
+        for p in written:
+            p.unlink(missing_ok=True)
+        raise
     return paths

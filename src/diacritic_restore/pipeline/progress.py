@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from typing import TextIO
 
+from diacritic_restore.pipeline.report import readable
+
 
 class Progress:
     """One status line on stderr (files, pages, pages/s, ETA), only on a terminal."""
@@ -21,11 +23,13 @@ class Progress:
         self._last = 0.0
 
     def log(self, line: str) -> None:
+        """One message line; a file name that is not UTF-8 is shown with its bytes as
+        ``\\xNN`` (a stream that is not stderr may refuse lone surrogates)."""
         if self.quiet:
             return
         if self.live:
             self.stream.write("\r\x1b[K")
-        self.stream.write(line + "\n")
+        self.stream.write(readable(line) + "\n")
         self.draw(force=True)
 
     def draw(self, force: bool = False) -> None:

@@ -3,26 +3,47 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_serializer
 
 from diacritic_restore.errors import ExitCode
 
 REPORT = "report.json"
+NOT_A_DOCUMENT = "not an image, PDF or text"
+# a file name that is not UTF-8 reaches Python as lone surrogates (PEP 383), which no
+# JSON writer, SQLite or UTF-8 terminal accepts
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def readable(s: str) -> str:
+    """``s`` as a person can read it and JSON can hold it: the bytes of a name that is
+    not UTF-8 as ``\\xNN`` (``bad\\xff.txt``); any other text unchanged."""
+    return _SURROGATE.sub(_escape, s)
+
+
+def _escape(m: re.Match) -> str:
+    c = ord(m.group())
+    return f"\\x{c - 0xDC00:02x}" if 0xDC80 <= c <= 0xDCFF else f"\\u{c:04x}"
 
 
 class FileReport(BaseModel):
     input: str
     output: str | None = None
     status: str = Field("pending",
-                        description="done, failed, skipped (done before, unchanged) or ignored (not a document)")
+                        description="done, failed, skipped (done before, unchanged) or ignored (not a document, "
+                                    "not a regular file, a link leaving its folder)")
     reason: str | None = None
     exit_code: int | None = Field(None, description="the error's exit code when it failed alone")
     pages: int = 0
     syllables: int = 0
     seconds: float = 0.0
     mean_confidence: float | None = None
+
+    @field_serializer("input", "output", "reason", when_used="json")
+    def _readable(self, v: str | None) -> str | None:
+        return None if v is None else readable(v)
 
 
 class BatchReport(BaseModel):
@@ -43,6 +64,10 @@ class BatchReport(BaseModel):
     settings_key: str
     details: list[FileReport]
 
+    @field_serializer("output_dir", when_used="json")
+    def _readable(self, v: str) -> str:
+        return readable(v)
+
     @property
     def exit_code(self) -> ExitCode:
         if self.failed == 0:
@@ -52,7 +77,11 @@ class BatchReport(BaseModel):
 
 def batch_report(details: list[FileReport], files: int, ignored: int, *, started: str, finished: str,
                  output_dir: str, jobs: int, seconds: float, settings_key: str) -> BatchReport:
-    """The batch's totals from its files' reports."""
+    """The batch's totals from its files' reports.  The reports decide what is a file
+    and what is ignored: an input refused while collecting (a named FIFO, a second
+    input for one output name) is a failed file among the caller's ``ignored``."""
+    files = max(files, sum(r.status != "ignored" for r in details))
+    ignored = sum(r.status == "ignored" for r in details)
     done = [r for r in details if r.status == "done"]
     ok = [r for r in details if r.status in ("done", "skipped")]
     confs = [r.mean_confidence for r in ok if r.mean_confidence is not None]
@@ -69,7 +98,8 @@ def batch_report(details: list[FileReport], files: int, ignored: int, *, started
 
 def reason(message: str, src: Path) -> str:
     """The message without the file name the report already shows."""
-    for prefix in (f"{src}: ", f"{src.name}: "):
+    message = readable(message)
+    for prefix in (f"{readable(str(src))}: ", f"{readable(src.name)}: "):
         if message.startswith(prefix):
             return message[len(prefix):]
     return message
@@ -83,15 +113,19 @@ def summary(rep: BatchReport) -> str:
     """The one-screen summary printed after a batch."""
     lines = [
         f"{rep.files} files: {rep.done} done, {rep.skipped} skipped (done before), {rep.failed} failed"
-        + (f", {rep.ignored} ignored (not documents)" if rep.ignored else ""),
+        + (f", {rep.ignored} ignored" if rep.ignored else ""),
         f"{rep.pages} pages, {rep.syllables} syllables in {rep.seconds:.1f} s"
         + (f" ({rep.pages_per_second:.2f} pages/s)" if rep.pages_per_second else "")
         + (f", mean confidence {rep.mean_confidence:.3f}" if rep.mean_confidence is not None else ""),
     ]
-    failed = [r for r in rep.details if r.status == "failed"]
-    for r in failed[:10]:
-        lines.append(f"  failed: {r.input}: {r.reason}")
-    if len(failed) > 10:
-        lines.append(f"  ... and {len(failed) - 10} more in {Path(rep.output_dir) / REPORT}")
-    lines.append(f"report: {Path(rep.output_dir) / REPORT}")
+    where = readable(str(Path(rep.output_dir) / REPORT))
+    # the failed, and the ignored for another reason than not being a document (a FIFO,
+    # a link leaving its folder): each may be a document the user expected
+    for status in ("failed", "ignored"):
+        listed = [r for r in rep.details if r.status == status and r.reason != NOT_A_DOCUMENT]
+        for r in listed[:10]:
+            lines.append(f"  {status}: {readable(r.input)}: {readable(r.reason or '')}")
+        if len(listed) > 10:
+            lines.append(f"  ... and {len(listed) - 10} more in {where}")
+    lines.append(f"report: {where}")
     return "\n".join(lines)

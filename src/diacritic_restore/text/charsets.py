@@ -287,8 +287,15 @@ def encode(text: str, encoding: str) -> bytes:
     raise ValueError(f"unknown encoding {encoding!r}; supported: {', '.join(SUPPORTED)}")
 
 
+# bytes → their cp1252 view in one C pass (latin-1 reads each byte as its code point;
+# only 0x80-0x9F differ), not a Python loop over megabytes
+_CP1252_VIEW = str.maketrans({b: _cp1252_char(b) for b in range(0x80, 0xA0)})
+# a character no cp1252 byte shows: the text was not once read as cp1252
+_NOT_CP1252_VIEW = re.compile("[^\x00-\xff" + "".join(re.escape(c) for c in CP1252_BYTE if ord(c) > 0xFF) + "]")
+
+
 def _as_cp1252_text(data: bytes) -> str:
-    return "".join(_cp1252_char(b) if b > 0x7F else chr(b) for b in data)
+    return data.decode("latin-1").translate(_CP1252_VIEW)
 
 
 def decode(data: bytes, encoding: str) -> str:
@@ -377,7 +384,7 @@ def detect_detailed(data: bytes) -> tuple[str, float, dict[str, float]]:
                 return "viqr", min(1.0, 0.5 + changed / n), {}
             return "utf-8", 1.0, {}
         scores["utf-8"] = _score(unicodedata.normalize("NFC", utf8)) + 0.05  # valid UTF-8 is strong evidence
-        if all(ord(c) < 0x100 or c in CP1252_BYTE for c in utf8):
+        if _NOT_CP1252_VIEW.search(utf8) is None:
             # a legacy file that was once read as cp1252 and saved as UTF-8
             readings["tcvn3-in-utf-8"] = decode_tcvn3(utf8[:_SAMPLE_BYTES])
             readings["vni-in-utf-8"] = decode_vni(utf8[:_SAMPLE_BYTES])

@@ -39,7 +39,9 @@ def cp1252_char(b: int) -> str:
 
 # the byte behind each character of cp1252-read text (mojibake, legacy 8-bit encodings)
 CP1252_BYTE: dict[str, int] = {cp1252_char(b): b for b in range(0x80, 0x100)}
-_HYPHEN_BREAK_RE = re.compile(r"([^\W\d_]+)-\n([^\W\d_]+) ?")
+# the lookbehind starts a try only at the first letter of a run: without it every
+# letter of a long run starts a try that backtracks over the rest of the run (quadratic)
+_HYPHEN_BREAK_RE = re.compile(r"(?<![^\W\d_])([^\W\d_]+)-\n([^\W\d_]+) ?")
 _OCR_C_RE = re.compile(r"(?:(?<=[^\W\d_])|(?<=\s)|^)[©¢](?=[^\W\d_])", re.M)
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 # Left halves a PDF leaves when it splits a syllable inside its vowel cluster.
