@@ -53,10 +53,10 @@ def good_inputs(work: Path, rng: random.Random) -> dict[str, bytes]:
         for fmt, ext in (("PNG", "png"), ("JPEG", "jpg"), ("TIFF", "tif")):
             buf = io.BytesIO()
             im.save(buf, format=fmt, dpi=(300, 300))
-            out[f"page{j}.{ext}"] = buf.getvalue()
+            out[f"page{j}-{ext}.{ext}"] = buf.getvalue()  # one output name per input
         buf = io.BytesIO()
         im.save(buf, format="PDF", resolution=300)
-        out[f"page{j}.pdf"] = buf.getvalue()
+        out[f"page{j}-pdf.pdf"] = buf.getvalue()
     return out
 
 
