@@ -12,6 +12,10 @@ Writes ``ocr-report.md`` and ``ocr-report.json`` into ``--out``.
 (4) Speed: ``vnrestore run`` on a multi-page TIFF of the real scans, one process
     (``--jobs 1``) and ``--jobs 2``, against the plain ``tesseract`` command on the same
     pages one after another, in the same run.
+(5) Rotated real scans: the transcribed pages turned 90, 180 and 270 degrees, read
+    through the whole pipeline, against the same pages upright in the same run; and
+    what finding a page's orientation costs per page (``--rotated-only`` runs just
+    this section and prints it).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 from PIL import Image  # noqa: E402
-from pydantic import BaseModel  # noqa: E402
+from pydantic import BaseModel, Field  # noqa: E402
 
 from diacritic_restore.evaluate import measure  # noqa: E402
 from diacritic_restore.ocr.options import OcrOptions  # noqa: E402
@@ -86,6 +90,27 @@ class Speed(BaseModel):
     batch_speedup_jobs2: float = 0.0
 
 
+class RotatedRow(BaseModel):
+    page: str
+    angle: int = Field(description="degrees the page was turned counter-clockwise (PIL rotate, expand=True)")
+    syllables: int
+    upright: float
+    turned: float
+    rotation_found: int
+    orientation_confidence: float | None
+    upright_s: float
+    turned_s: float
+
+
+class OrientationCost(BaseModel):
+    pages: int
+    ocr_s_per_page: float = Field(description="the upright page's whole read (preprocess, OCR, layout)")
+    line_check_ms_per_page: float = Field(description="the text-line direction check every page gets")
+    osd_s_per_page: float = Field(description="Tesseract OSD on the preprocessed page, if it ran on every page")
+    line_check_share: float
+    osd_share_if_always: float
+
+
 class Report(BaseModel):
     date: str
     commit: str
@@ -95,6 +120,8 @@ class Report(BaseModel):
     scans: list[ScanRow]
     ablation: list[Ablation]
     speed: Speed | None
+    rotated: list[RotatedRow] = []
+    orientation_cost: OrientationCost | None = None
     targets: list[dict]
     notes: list[str]
 
@@ -209,6 +236,97 @@ def speed(pages: list[Path], work: Path) -> Speed:
                  batch_jobs2_s=round(b2, 3), batch_speedup_jobs2=round(b1 / b2, 3))
 
 
+ROTATIONS = (90, 180, 270)
+
+
+def _whole(path: str) -> tuple[str, int, float | None, float]:
+    """One image through the whole pipeline (read, OCR, restore): text, turn found, OSD
+    confidence, seconds."""
+    from diacritic_restore.pipeline.document import process
+    from diacritic_restore.pipeline.units import restorer
+
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    restorer(RunOptions())  # loaded once per worker, outside the time
+    t = time.perf_counter()
+    doc = process(path, RunOptions(jobs=1))
+    pg = doc.page_results[0]
+    return doc.text, pg.rotation, pg.orientation_confidence, time.perf_counter() - t
+
+
+def _orientation_cost(path: str) -> tuple[float, float, float]:
+    """(whole read s, line-direction check s, OSD s) of one upright page."""
+    from diacritic_restore.ocr.engine import get_engine
+    from diacritic_restore.ocr.orientation import lines_look_vertical, orientation_of
+    from diacritic_restore.ocr.pages import load_page
+    from diacritic_restore.ocr.preprocess import preprocess
+    from diacritic_restore.ocr.reader import read_page
+
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    opts = OcrOptions()
+    t = time.perf_counter()
+    read_page(Path(path), 0, opts)
+    read_s = time.perf_counter() - t
+    page = load_page(Path(path), 0, opts.pdf_dpi, opts.use_text_layer)
+    gray, _ = preprocess(page.image, opts.preprocess, page.dpi)
+    t = time.perf_counter()
+    lines_look_vertical(gray)
+    check_s = time.perf_counter() - t
+    t = time.perf_counter()
+    orientation_of(get_engine(opts.engine), gray, opts.timeout)
+    return read_s, check_s, time.perf_counter() - t
+
+
+def rotated_scans(pages: list[tuple[str, Path, str]], work: Path) -> tuple[list[RotatedRow], OrientationCost]:
+    """(5): each (name, image, reference) upright and turned by :data:`ROTATIONS`, all
+    read through the whole pipeline in this run, and the orientation check's cost."""
+    jobs: list[tuple[str, int, Path]] = []
+    for name, img, _ in pages:
+        with Image.open(img) as im:
+            dpi = im.info.get("dpi")
+            gray = im.convert("L")
+        for angle in (0, *ROTATIONS):  # the upright one written the same way: a fair baseline
+            p = work / f"rot-{name}-{angle}.png"
+            gray.rotate(angle, expand=True, fillcolor=255).save(p, dpi=dpi or (300, 300))
+            jobs.append((name, angle, p))
+    with ProcessPoolExecutor(2) as pool:
+        got = dict(zip([(n, a) for n, a, _ in jobs], pool.map(_whole, [str(p) for _, _, p in jobs])))
+        costs = list(pool.map(_orientation_cost, [str(img) for _, img, _ in pages]))
+    rows = []
+    for name, _, ref in pages:
+        up_text, _, _, up_s = got[(name, 0)]
+        up_acc, _, n = acc_of([up_text], [ref])
+        for angle in ROTATIONS:
+            text, rot, conf, secs = got[(name, angle)]
+            rows.append(RotatedRow(page=name, angle=angle, syllables=n, upright=up_acc, turned=acc_of([text], [ref])[0],
+                                   rotation_found=rot, orientation_confidence=conf, upright_s=round(up_s, 3),
+                                   turned_s=round(secs, 3)))
+    k = len(costs)
+    read_s, check_s, osd_s = (sum(c[i] for c in costs) / k for i in range(3))
+    cost = OrientationCost(pages=k, ocr_s_per_page=round(read_s, 3), line_check_ms_per_page=round(1000 * check_s, 1),
+                           osd_s_per_page=round(osd_s, 3), line_check_share=round(check_s / read_s, 4),
+                           osd_share_if_always=round(osd_s / read_s, 3))
+    return rows, cost
+
+
+def rotated_md(rows: list[RotatedRow], cost: OrientationCost | None) -> list[str]:
+    L = ["\n## (5) Rotated real scans\n",
+         "The transcribed real pages turned counter-clockwise (PIL `rotate(angle, expand=True)`), read through the "
+         "whole pipeline (`process`: orientation, OCR, restore), against the same page upright in the same run. "
+         "Target: within 1 point of upright.\n",
+         "| page | turned | syllables | upright | turned | turn found | OSD conf | s upright | s turned |",
+         "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        L.append(f"| {r.page} | {r.angle} | {r.syllables} | {pct(r.upright)} | **{pct(r.turned)}** | "
+                 f"{r.rotation_found} | {r.orientation_confidence} | {r.upright_s} | {r.turned_s} |")
+    if cost:
+        L.append(f"\nOrientation cost on {cost.pages} upright pages (whole read {cost.ocr_s_per_page} s/page): the "
+                 f"text-line direction check every page gets {cost.line_check_ms_per_page} ms "
+                 f"({pct(cost.line_check_share)}); Tesseract OSD, run only on pages whose lines run up and down or "
+                 f"that read with low confidence, {cost.osd_s_per_page} s ({pct(cost.osd_share_if_always)} "
+                 "if it ran on every page).")
+    return L
+
+
 def pct(x: float) -> str:
     return f"{100 * x:.2f}%"
 
@@ -252,6 +370,8 @@ def render_md(rep: Report) -> str:
         L.append(f"\nBatch: the same {s.batch_files} pages as {s.batch_files} files in a folder "
                  f"(`vnrestore run FOLDER -o OUT --force`): --jobs 1 {s.batch_jobs1_s} s, --jobs 2 {s.batch_jobs2_s} s, "
                  f"speed-up **{s.batch_speedup_jobs2}x**.")
+    if rep.rotated:
+        L.extend(rotated_md(rep.rotated, rep.orientation_cost))
     L.append("\n## Notes\n")
     L.extend(f"- {n}" for n in rep.notes)
     return "\n".join(L) + "\n"
@@ -270,9 +390,14 @@ def main() -> int:
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--out", type=Path, default=ROOT / "bench")
     ap.add_argument("--no-speed", action="store_true")
+    ap.add_argument("--rotated-only", action="store_true", help="run section (5) alone and print it")
     args = ap.parse_args()
     work = args.out / "out" / "ocr"
     work.mkdir(parents=True, exist_ok=True)
+    if args.rotated_only:
+        own = [(g[0], g[1], g[2]) for g in gold_pages(args.shared) if g[3].startswith("transcribed")]
+        print("\n".join(rotated_md(*rotated_scans(own, work))))
+        return 0
     from diacritic_restore.restore import loader as modelmod
 
     modelmod.load()
@@ -346,6 +471,9 @@ def main() -> int:
                        "299-UB_p1.jpg", "575-UB_p1.jpg", "87-QD-CT_p1.jpg")]
     sp = None if args.no_speed else speed([g[1] for g, _ in own] + [p for p in extra if p.exists()], work)
 
+    # (5) rotated real scans
+    rotated, ocost = rotated_scans([(g[0], g[1], g[2]) for g, _ in own], work)
+
     tver = subprocess.run(["tesseract", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
     medium = next(r for r in levels if r.level == "medium")
     targets = [
@@ -361,6 +489,14 @@ def main() -> int:
                                                  if r.reference.startswith("transcribed"))},
         {"what": "no real page loses most of its text", "value": f"lowest {pct(min(r.vnrestore for r in scans))}",
          "bar": "> 50% on every page", "passed": all(r.vnrestore > 0.5 for r in scans)},
+    ]
+    worst = {a: min((r.turned - r.upright for r in rotated if r.angle == a), default=0.0) for a in ROTATIONS}
+    targets += [
+        {"what": "rotated real scans within 1 point of upright (worst page per turn)",
+         "value": ", ".join(f"{a}: {100 * d:+.2f} pt" for a, d in worst.items()), "bar": ">= -1 pt",
+         "passed": all(d >= -0.01 for d in worst.values())},
+        {"what": "orientation check cost on upright pages", "value": pct(ocost.line_check_share),
+         "bar": "< 15% of the page's read", "passed": ocost.line_check_share < 0.15},
     ]
     if sp:
         targets += [
@@ -382,8 +518,8 @@ def main() -> int:
     ]
     rep = Report(date=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), commit=git_commit(),
                  machine=f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-                 tesseract=tver, levels=levels, scans=scans, ablation=ablation, speed=sp, targets=targets,
-                 notes=notes)
+                 tesseract=tver, levels=levels, scans=scans, ablation=ablation, speed=sp, rotated=rotated,
+                 orientation_cost=ocost, targets=targets, notes=notes)
     (args.out / "ocr-report.json").write_text(rep.model_dump_json(indent=1) + "\n", encoding="utf-8")
     (args.out / "ocr-report.md").write_text(render_md(rep), encoding="utf-8")
     print(render_md(rep))

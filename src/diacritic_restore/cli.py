@@ -103,6 +103,7 @@ _RUN_OPTION_PATHS = {
     "no_border_removal": ("ocr", "preprocess", "remove_borders"), "binarize": ("ocr", "preprocess", "binarize"),
     "no_restore": ("restore",), "tone_style": ("tone_style",), "jobs": ("jobs",), "model_dir": ("model_dir",),
     "outputs": ("outputs",), "unit_timeout": ("unit_timeout",), "memory_mb": ("memory_mb",),
+    "no_rotate": ("ocr", "rotate"),
 }
 
 
@@ -143,9 +144,16 @@ _RUN_OPTION_PATHS = {
 @click.option("--output-type", "outputs", multiple=True, type=click.Choice(list(WRITERS)),
               help="What to write per document (repeat for several) [default: txt and json].")
 @click.option("--quiet", "-q", is_flag=True, help="No progress line and no summary on stderr.")
+@click.option("--verbose", "-v", is_flag=True, help="A line per document on stderr (done, skipped, needs review).")
+@click.option("--log-file", type=click.Path(dir_okay=False), default=None,
+              help="Append every message, with its time, to this file (native libraries' too).")
+@click.option("--fail-on-review", is_flag=True,
+              help="Exit 12 when every input was written but some need review (listed in report.json).")
+@click.option("--no-rotate", is_flag=True, help="Do not detect and turn pages scanned sideways or upside down.")
 @click.pass_context
 def run_cmd(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, config: str | None, force: bool,
-            retry_failed: bool, follow_links: bool, quiet: bool, **options) -> None:
+            retry_failed: bool, follow_links: bool, quiet: bool, verbose: bool, log_file: str | None,
+            fail_on_review: bool, **options) -> None:
     """OCR (images, PDFs) or read (text) every INPUT (files, folders, globs), restore
     it, and write OUTDIR/…/NAME.txt, NAME.json and OUTDIR/report.json.
 
@@ -155,6 +163,7 @@ def run_cmd(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, config: s
     from click.core import ParameterSource
 
     from diacritic_restore.pipeline.batch import run_batch, summary
+    from diacritic_restore.pipeline.logs import setup_logging
     from diacritic_restore.pipeline.options import load_options, options_from
 
     overrides: dict = {}
@@ -173,8 +182,9 @@ def run_cmd(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, config: s
             d = d.setdefault(key, {})
         d[path[-1]] = value
     opts = load_options(config, overrides) if config else options_from({}, overrides)
+    setup_logging(verbose=verbose, log_file=Path(log_file) if log_file else None, quiet=quiet)
     rep = run_batch(list(inputs), out_dir, opts, force=force, quiet=quiet, retry_failed=retry_failed,
-                    follow_links=follow_links)
+                    follow_links=follow_links, fail_on_review=fail_on_review)
     if rep.files == 1 and rep.failed == 1:
         # one file: its own error and exit code, as for any single command
         only = next(r for r in rep.details if r.status == "failed")

@@ -26,6 +26,7 @@ class ExitCode(IntEnum):
     ALL_FAILED = 9
     OCR_ENGINE = 10
     LIMIT = 11
+    REVIEW = 12
     INTERRUPTED = 130
 
     @property
@@ -46,6 +47,7 @@ _MEANINGS: dict[ExitCode, str] = {
     ExitCode.ALL_FAILED: "`run` with several inputs: every input failed",
     ExitCode.OCR_ENGINE: "the OCR engine failed on a page that is not at fault: it crashed or timed out",
     ExitCode.LIMIT: "a page went over the time or memory limit of a unit, or the process reading it died",
+    ExitCode.REVIEW: "`run --fail-on-review`: every input was written, some need review (listed in `report.json`)",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
 }
 

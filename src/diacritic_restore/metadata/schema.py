@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -36,6 +36,9 @@ class PageInfo(BaseModel):
     psm: int | None = None
     coverage: float | None = None
     retried: bool = False
+    rotation: int = Field(0, description="degrees the page was turned clockwise before OCR (0, 90, 180, 270)")
+    orientation_confidence: float | None = Field(
+        None, description="the OCR engine's orientation confidence, when the page's orientation was checked")
     skew_degrees: float | None = None
     dpi: float | None = None
     encoding: str | None = Field(None, description="text documents: the encoding their bytes were read in")
@@ -44,6 +47,8 @@ class PageInfo(BaseModel):
         None, description="the reading's score minus UTF-8's; for UTF-8, its lead over the best legacy reading")
     not_vietnamese_lines: list[int] = Field(
         default_factory=list, description="lines (1-based, of this page) of another language, left as read")
+    verdict: Literal["ok", "review"] = Field("ok", description="ok, or review: see review_reasons")
+    review_reasons: list[str] = Field(default_factory=list, description="why the page needs a person's look")
 
 
 class Metadata(BaseModel):
@@ -71,6 +76,8 @@ class Metadata(BaseModel):
     settings_key: str | None = Field(None, description="the run settings, version and models that wrote this file "
                                      "(a batch's ledger key: a lost ledger is rebuilt from it)")
     mean_confidence: float | None = Field(None, description="mean confidence of the OCR words or the restore")
+    review_reasons: list[str] = Field(default_factory=list, description="why the document needs a person's look "
+                                      "(its pages' reasons, 'page N: ' prefixed when it has several); empty: ok")
 
 
 def schema() -> dict:

@@ -20,5 +20,6 @@ class OcrOptions(BaseModel):
     columns: bool = Field(True, description="read two-column header/footer bands left column first")
     timeout: float = Field(180.0, gt=0, description="seconds per page before Tesseract is stopped")
     pdf_dpi: int = Field(300, ge=72, le=1200, description="rasterisation resolution of scanned PDF pages")
+    rotate: bool = Field(True, description="turn pages scanned sideways or upside down upright (engine's OSD)")
     use_text_layer: bool = Field(True, description="read a PDF page's usable text layer instead of OCR")
     preprocess: PreprocessOptions = Field(default_factory=PreprocessOptions)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from typing import Sequence
+from typing import Literal, Sequence
 
 from pydantic import BaseModel, Field
 
@@ -62,12 +62,18 @@ class PageResult(BaseModel):
     psm: int | None = None
     coverage: float | None = None
     retried: bool = False
+    rotation: int = Field(0, description="degrees the page image was turned clockwise before OCR: 0, 90, 180, 270")
+    orientation_confidence: float | None = Field(
+        None, description="the engine's orientation confidence (Tesseract OSD) when the orientation was checked")
+    sideways: bool = Field(False, description="its text lines run up and down and it was not turned")
     preprocess: PreprocessReport | None = None
     restored: bool = False
     restore_confidence: float | None = Field(None, description="mean restore confidence (text documents)")
     input_encoding: InputEncoding | None = Field(None, description="how the bytes were read (text documents)")
     not_vietnamese_lines: list[int] = Field(
         default_factory=list, description="lines (1-based, of this page) of prose in another language, left as read")
+    verdict: Literal["ok", "review"] = Field("ok", description="ok, or review: see review_reasons")
+    review_reasons: list[str] = Field(default_factory=list, description="why the page needs review (empty: ok)")
     seconds: float = 0.0
 
     @property

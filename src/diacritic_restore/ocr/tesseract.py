@@ -1,5 +1,6 @@
 """Tesseract as an :class:`~diacritic_restore.ocr.engine.OcrEngine`: TSV output through
-pytesseract (words, boxes, confidences), one thread per process."""
+pytesseract (words, boxes, confidences), one thread per process; its orientation and
+script detection (OSD, ``--psm 0``, the ``osd`` model) says how a page is turned."""
 
 from __future__ import annotations
 
@@ -79,6 +80,20 @@ class TesseractEngine:
                               int(data["width"][i]), int(data["height"][i]),
                               (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))))
         return words
+
+    def orientation(self, image_path: str, timeout: float = 60.0) -> tuple[int, float] | None:
+        """Tesseract's OSD: the clockwise turn that sets the page upright and its
+        orientation confidence.  A page with too little text for OSD, a missing
+        ``osd`` model, an OSD failure or timeout: None (orientation unknown)."""
+        import pytesseract
+
+        try:
+            osd = pytesseract.image_to_osd(image_path, config="--psm 0", timeout=timeout,
+                                           output_type=pytesseract.Output.DICT)
+            degrees, conf = int(osd["rotate"]) % 360, float(osd["orientation_conf"])
+        except (RuntimeError, KeyError, ValueError, TypeError):  # TesseractError is a RuntimeError
+            return None
+        return (degrees, conf) if degrees in (0, 90, 180, 270) else None
 
 
 register_engine(TesseractEngine.name, TesseractEngine)

@@ -13,12 +13,17 @@ stopping the rest.
   moment redoes at most the documents it was working on, and writes the same bytes.
 * A failure is recorded too: a rerun reports it again without retrying it (an input
   that killed its worker must not kill every rerun); ``retry_failed`` tries again.
+* Ctrl-C (KeyboardInterrupt) still writes ``report.json``, marked ``interrupted``, with
+  the documents not finished as "not reached", and then goes on up (exit 130).
+* Messages go to the ``vnrestore`` logger (:mod:`.logs`); native libraries' messages
+  in this process (page counting opens images and PDFs) go to the worker log.
 * One run per output folder (:mod:`.lock`); a ledger that cannot serve is moved aside
   and rebuilt from the outputs on disk (:func:`.ledger.open_ledger`).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -36,10 +41,20 @@ from diacritic_restore.pipeline.document import DocumentResult, assemble, check_
 from diacritic_restore.pipeline.inputs import Item, collect, prepare_output
 from diacritic_restore.pipeline.ledger import LEDGER, Ledger, now, open_ledger, settings_key
 from diacritic_restore.pipeline.lock import RunLock
+from diacritic_restore.pipeline.logs import ALWAYS, WORKER_LOG, ensure_logging, log, native_messages
 from diacritic_restore.pipeline.options import RunOptions
 from diacritic_restore.pipeline.outputs import write_outputs
 from diacritic_restore.pipeline.progress import Progress
-from diacritic_restore.pipeline.report import REPORT, BatchReport, FileReport, batch_report, readable, reason, syllables
+from diacritic_restore.pipeline.report import (
+    NOT_REACHED,
+    REPORT,
+    BatchReport,
+    FileReport,
+    batch_report,
+    readable,
+    reason,
+    syllables,
+)
 from diacritic_restore.pipeline.units import UnitFailure, run_unit
 
 __all__ = ["run_batch", "summary", "BatchReport", "FileReport", "Progress", "LEDGER", "REPORT",
@@ -48,8 +63,6 @@ __all__ = ["run_batch", "summary", "BatchReport", "FileReport", "Progress", "LED
 from diacritic_restore.pipeline.report import summary  # noqa: E402  (re-exported for the CLI)
 
 EXIT_PARTIAL = ExitCode.PARTIAL
-# what workers' native libraries print (libpng, libjpeg, OpenCV) goes here, not to the terminal
-WORKER_LOG = ".vnrestore-workers.log"
 EXIT_ALL_FAILED = ExitCode.ALL_FAILED
 
 
@@ -74,7 +87,6 @@ class _Doc:
     pages: dict[int, PageResult] = field(default_factory=dict)
     error: tuple[str, int] | None = None
     pending: int = 0
-    t0: float = field(default_factory=time.perf_counter)
 
 
 class _BatchRun:
@@ -119,6 +131,7 @@ class _BatchRun:
             done = self.ledger.done(key, sha, self.skey)
             if done is not None:
                 done.input = str(it.src)
+                done.review_reasons = _stored_review(done.output)
                 self._finish(k, done)
                 return None
             failed = None if retry_failed else self.ledger.failed(key, sha, self.skey)
@@ -128,7 +141,8 @@ class _BatchRun:
                 self._finish(k, rep)
                 return None
         try:
-            n = unit_count(it.src, kind)
+            with native_messages(self.out / WORKER_LOG):  # libjpeg, Leptonica: not on the terminal
+                n = unit_count(it.src, kind)
         except VnrestoreError as exc:
             self._fail(k, rep, exc, key, sha, "")
             return None
@@ -160,16 +174,20 @@ class _BatchRun:
             self.ledger.record(d.key, d.sha, self.skey, rep, [])
             self._finish(k, rep)
             return
+        t0 = time.perf_counter()
+        pages = [d.pages[i] for i in range(d.n)]
+        own = sum(pg.seconds or 0.0 for pg in pages)  # its units' own time, not the wait for a worker
         try:
-            res = assemble(d.item.src, d.kind, [d.pages[i] for i in range(d.n)], self.opts,
-                           time.perf_counter() - d.t0, sha256=d.sha, settings_key=self.skey)
+            res = assemble(d.item.src, d.kind, pages, self.opts, own, sha256=d.sha, settings_key=self.skey)
             written = write_outputs(res, self.out / d.item.rel, self.opts.outputs, d.item.src)
         except (VnrestoreError, OSError) as exc:
             self._fail(k, rep, exc, d.key, d.sha, "cannot write outputs")
             return
         rep.status, rep.output = "done", str(written[0])
-        rep.pages, rep.seconds, rep.mean_confidence = d.n, round(time.perf_counter() - d.t0, 3), res.mean_confidence
+        rep.pages, rep.mean_confidence = d.n, res.mean_confidence
+        rep.seconds = round(own + time.perf_counter() - t0, 3)
         rep.syllables = syllables(res.text)
+        rep.review_reasons = list(getattr(res, "review_reasons", None) or [])
         self.ledger.record(d.key, d.sha, self.skey, rep, [str(p) for p in written])
         self._finish(k, rep, res, written)
 
@@ -192,7 +210,10 @@ class _BatchRun:
         if rep.status == "failed":
             self.progress.failed += 1
             if len(self.items) > 1:  # a single file's error is the command's own one line
-                self.progress.log(f"vnrestore: {rep.input}: {rep.reason}")
+                log.warning("%s: %s", readable(rep.input), rep.reason)
+        else:
+            review = f"; needs review: {'; '.join(rep.review_reasons)}" if rep.review_reasons else ""
+            log.info("%s: %s, %d pages, %.2f s%s", readable(rep.input), rep.status, rep.pages, rep.seconds, review)
         if self.on_document:
             self.on_document(DocumentDone(rep, res, written or []))
         self.progress.draw()
@@ -202,14 +223,16 @@ def run_batch(
     inputs: list[str], out_dir: str | os.PathLike, opts: RunOptions | None = None, *, force: bool = False,
     quiet: bool = False, stream: TextIO | None = None,
     on_document: Callable[[DocumentDone], None] | None = None, retry_failed: bool = False,
-    follow_links: bool = False,
+    follow_links: bool = False, fail_on_review: bool = False,
 ) -> BatchReport:
     """Process every input into ``out_dir``; see the module docstring.  ``on_document``
     is called in this process as each document finishes (done, skipped or failed).
     ``follow_links``: follow links in input folders that lead outside them (not a
-    setting of the outputs, so not in the ledger's key)."""
+    setting of the outputs, so not in the ledger's key).  ``fail_on_review``: a
+    document that needs review makes the report's exit code not OK."""
     opts = opts or RunOptions()
     out = Path(out_dir)
+    ensure_logging(quiet, stream)
     items, ignored = collect(inputs, out, follow_links=follow_links)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -219,36 +242,72 @@ def run_batch(
         prepare_output(out)
         if any(kind_of(it.src) == "image" for it in items):
             check_engine(opts.ocr)  # the user can fix this: say so before any work
-        return _run_locked(items, ignored, out, opts, force, retry_failed, quiet, stream, on_document)
+        run = _BatchRun(items, out, opts, Progress(len(items), stream or sys.stderr, quiet), on_document,
+                        _open_ledger(out))
+        return _run_locked(run, ignored, force, retry_failed, fail_on_review)
 
 
-def _run_locked(items: list[Item], ignored: list[FileReport], out: Path, opts: RunOptions, force: bool,
-                retry_failed: bool, quiet: bool, stream: TextIO | None,
-                on_document: Callable[[DocumentDone], None] | None) -> BatchReport:
-    started, t0 = now(), time.perf_counter()
+def _open_ledger(out: Path) -> Ledger:
     ledger, warning = open_ledger(out)
     if warning:  # even when quiet: the user must know their ledger was replaced
-        (stream or sys.stderr).write(f"vnrestore: warning: {warning}\n")
-    progress = Progress(len(items), stream or sys.stderr, quiet)
+        log.warning("warning: %s", warning, extra=ALWAYS)
+    return ledger
+
+
+def _run_locked(run: _BatchRun, ignored: list[FileReport], force: bool, retry_failed: bool,
+                fail_on_review: bool) -> BatchReport:
+    started, t0 = now(), time.perf_counter()
     for r in ignored:  # refused while collecting (a FIFO named, two inputs for one output)
-        if r.status == "failed" and len(items) + len(ignored) > 1:
-            progress.log(f"vnrestore: {r.input}: {r.reason}")
-    run = _BatchRun(items, out, opts, progress, on_document, ledger)
+        if r.status == "failed" and len(run.items) + len(ignored) > 1:
+            log.warning("%s: %s", readable(r.input), r.reason)
+    interrupted = False
     try:
-        units = run.plan(force, retry_failed)
-        if units:
-            ex = unit_executor(opts, len(units), out / WORKER_LOG)
-            try:
-                for (k, i), res in ex.map_unordered(run_unit, units):
-                    run.arrived(k, i, res)
-            finally:
-                ex.close()
-    finally:
-        progress.close()
-        run.ledger.close()
-    details = [run.reports[k] for k in sorted(run.reports)] + ignored
-    rep = batch_report(details, len(items), len(ignored), started=started, finished=now(), output_dir=str(out),
-                       jobs=opts.jobs, seconds=round(time.perf_counter() - t0, 3), settings_key=run.skey)
-    write_text_atomic(out / REPORT, rep.model_dump_json(indent=1) + "\n")
+        try:
+            _execute(run, force, retry_failed)
+        finally:
+            run.progress.close()
+            run.ledger.close()
+    except KeyboardInterrupt:  # the report of what was done, then on up (exit 130)
+        interrupted = True
+    details = [run.reports.get(k) or _not_reached(it) for k, it in enumerate(run.items)] + ignored
+    rep = batch_report(details, len(run.items), len(ignored), started=started, finished=now(),
+                       output_dir=str(run.out), jobs=run.opts.jobs, seconds=round(time.perf_counter() - t0, 3),
+                       settings_key=run.skey, interrupted=interrupted)
+    rep.fail_on_review = fail_on_review
+    write_text_atomic(run.out / REPORT, rep.model_dump_json(indent=1) + "\n")
+    if interrupted:
+        log.warning("interrupted: %d documents not reached; the report is %s", rep.not_reached,
+                    readable(str(run.out / REPORT)))
+        raise KeyboardInterrupt
     return rep
 
+
+def _execute(run: _BatchRun, force: bool, retry_failed: bool) -> None:
+    units = run.plan(force, retry_failed)
+    if not units:
+        return
+    ex = unit_executor(run.opts, len(units), run.out / WORKER_LOG)
+    try:
+        for (k, i), res in ex.map_unordered(run_unit, units):
+            run.arrived(k, i, res)
+    finally:
+        ex.close()
+
+
+def _stored_review(output: str | None) -> list[str]:
+    """A skipped document's review reasons, from its pages in its ``NAME.json`` (none
+    when it was not written or cannot be read: the ledger does not keep them)."""
+    if not output:
+        return []
+    try:
+        pages = json.loads(Path(output).with_suffix(".json").read_text(encoding="utf-8")).get("pages") or []
+        many = len(pages) > 1
+        return [f"page {k + 1}: {r}" if many else str(r)
+                for k, pg in enumerate(pages) for r in pg.get("review_reasons") or []]
+    except (OSError, ValueError, AttributeError, TypeError):
+        return []
+
+
+def _not_reached(it: Item) -> FileReport:
+    return FileReport(input=str(it.src), status=NOT_REACHED,
+                      reason="the run was interrupted before it was finished; a rerun does it")

@@ -18,6 +18,7 @@ from diacritic_restore.models.store import file_sha256
 from diacritic_restore.ocr.page import PageResult
 from diacritic_restore.ocr.pages import kind_of, page_count
 from diacritic_restore.ocr.reader import check_engine
+from diacritic_restore.ocr.verdict import document_reasons
 from diacritic_restore.pipeline.executors import Executor, make_executor
 from diacritic_restore.pipeline.options import RunOptions
 from diacritic_restore.pipeline.outputs import write_outputs
@@ -37,6 +38,8 @@ class DocumentResult(BaseModel):
     text: str = Field(description="the output text; pages separated by form feeds")
     restored: bool
     mean_confidence: float | None = Field(None, description="mean OCR word confidence, or restore confidence (0-1)")
+    review_reasons: list[str] = Field(default_factory=list, description="why the document needs a person's look, "
+                                      "its pages' reasons prefixed by page number when it has several; empty: ok")
     metadata: Metadata
     seconds: float
 
@@ -64,12 +67,14 @@ def unit_count(p: Path, kind: str) -> int:
 def _page_info(pg: PageResult) -> PageInfo:
     enc = pg.input_encoding
     return PageInfo(index=pg.index, source=pg.source, mean_confidence=pg.mean_confidence, psm=pg.psm,
-                    coverage=pg.coverage, retried=pg.retried,
+                    coverage=pg.coverage, retried=pg.retried, rotation=pg.rotation,
+                    orientation_confidence=pg.orientation_confidence,
                     skew_degrees=pg.preprocess.skew_degrees if pg.preprocess else None,
                     dpi=pg.preprocess.dpi_in if pg.preprocess else None,
                     encoding=enc.encoding if enc else None, encoding_confidence=enc.confidence if enc else None,
                     encoding_margin_over_utf8=enc.margin_over_utf8 if enc else None,
-                    not_vietnamese_lines=pg.not_vietnamese_lines)
+                    not_vietnamese_lines=pg.not_vietnamese_lines, verdict=pg.verdict,
+                    review_reasons=pg.review_reasons)
 
 
 def _mean_confidence(pages: list[PageResult]) -> float | None:
@@ -83,7 +88,12 @@ def _mean_confidence(pages: list[PageResult]) -> float | None:
 
 def assemble(path: Path, kind: str, pages: list[PageResult], opts: RunOptions, seconds: float,
              sha256: str | None = None, settings_key: str | None = None) -> DocumentResult:
-    """The document from its pages, in order: text (pages split by form feeds) and metadata."""
+    """The document from its pages, in order: text (pages split by form feeds), metadata
+    and the pages' review reasons.  A document in which no page has any text (a blank
+    or damaged image that decoded to white) is an :class:`InputError`, not an empty
+    success."""
+    if not any(pg.text.strip() for pg in pages):
+        raise InputError(f"{readable(str(path))}: no text found ({_why_empty(pages)})")
     infos = [_page_info(pg) for pg in pages]
     text = "\f".join(pg.text for pg in pages)
     sha = sha256 or file_sha256(path)
@@ -95,8 +105,18 @@ def assemble(path: Path, kind: str, pages: list[PageResult], opts: RunOptions, s
     source = readable(str(path))  # a name that is not UTF-8 shows its bytes as \xNN
     md = document_metadata(text, source_file=source, sha256=sha, pages=infos, mean_confidence=mean, fix_word=fix)
     md.settings_key = settings_key
+    md.review_reasons = document_reasons(pages)
     return DocumentResult(source_file=source, sha256=sha, kind=kind, pages=infos, page_results=pages, text=text,
-                          restored=opts.restore, mean_confidence=mean, metadata=md, seconds=round(seconds, 3))
+                          restored=opts.restore, mean_confidence=mean, review_reasons=document_reasons(pages),
+                          metadata=md, seconds=round(seconds, 3))
+
+
+def _why_empty(pages: list[PageResult]) -> str:
+    n = len(pages)
+    what = "the page" if n == 1 else f"all {n} pages"
+    if all(pg.source == "ocr" for pg in pages):
+        return f"OCR read no words on {what}: blank, damaged or not a document"
+    return f"{what} empty"
 
 
 def unit_executor(opts: RunOptions, units: int, log_path: Path | None = None) -> Executor:

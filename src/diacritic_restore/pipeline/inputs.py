@@ -1,6 +1,21 @@
 """A batch's inputs: files, folders (recursive) and globs → documents with their place
 in the mirrored output tree; and the output folder, proven writable before any work.
 
+Where a document goes under OUT:
+
+* a single folder argument is mirrored at OUT's top (``run archive/ -o out`` →
+  ``out/sub/NAME.*``); several folder arguments are each mirrored under their own name
+  (``run 2020/ 2021/ -o out`` → ``out/2020/…``, ``out/2021/…``);
+* a glob keeps the tree below its fixed part (``'batch/**/*.txt'`` → ``out/<path below
+  batch/>``);
+* a named file goes to OUT's top.
+
+The output folder is never read as input, wherever it lies under an input folder or
+glob, nor are vnrestore's own files (report, ledger, lock, worker log) anywhere; an
+input named twice (a folder and a file inside it, one file twice) is one document.
+Hidden files and folders in input folders are not read: each is listed as ignored
+(a hidden folder once, not its content).
+
 Only regular files become documents.  A FIFO, a device or a socket (or a link to one)
 would block a worker forever or feed it without end: it is listed with its reason and
 never opened.  A link inside a folder whose target leaves the folder is not followed
@@ -18,35 +33,49 @@ from pathlib import Path
 from diacritic_restore.errors import ExitCode, InputError, OutputError
 from diacritic_restore.fileio import TEMP_GLOB
 from diacritic_restore.ocr.pages import IMAGE_SUFFIXES, PDF_SUFFIXES
-from diacritic_restore.pipeline.report import NOT_A_DOCUMENT, FileReport
+from diacritic_restore.pipeline.ledger import LEDGER
+from diacritic_restore.pipeline.lock import LOCK
+from diacritic_restore.pipeline.logs import WORKER_LOG
+from diacritic_restore.pipeline.report import HIDDEN, NOT_A_DOCUMENT, REPORT, FileReport
 from diacritic_restore.text.decoding import special_kind
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 READABLE = IMAGE_SUFFIXES | PDF_SUFFIXES | TEXT_SUFFIXES
+OWN_FILES = frozenset({REPORT, LOCK, WORKER_LOG})
+
+
+def own_file(name: str) -> bool:
+    """A file a vnrestore run writes beside its outputs (never an input)."""
+    return name in OWN_FILES or name.startswith(LEDGER)  # with -wal, -journal, .broken-TIME
 
 
 @dataclass
 class Item:
     src: Path
     rel: Path  # output path relative to OUTDIR, without suffix
+    named: bool = False  # named by the user (not found in a folder or by a glob)
 
 
 def collect(inputs: list[str], out_dir: Path, follow_links: bool = False) -> tuple[list[Item], list[FileReport]]:
     """Files, folders (recursive) and glob patterns → items with their place in the
-    mirrored output tree, and the reports of what is not an item: files in folders that
-    are not documents or not regular files (ignored), links leaving their folder
-    (ignored unless ``follow_links``), a named input that is not a regular file and an
-    input whose output name another input has (failed).  A missing input is an error
-    before any work starts."""
+    mirrored output tree (see the module docstring), and the reports of what is not an
+    item: files in folders that are not documents, hidden or not regular files
+    (ignored), links leaving their folder (ignored unless ``follow_links``), a named
+    input that is not a regular file and an input whose output name another input has
+    (failed).  A missing input is an error before any work starts."""
     items: list[Item] = []
     reports: list[FileReport] = []
     out_res = out_dir.resolve()
+    folders = [a for a in inputs if not (glob.has_magic(a) and not Path(a).exists()) and Path(a).is_dir()
+               and not _inside(Path(a).resolve(), out_res)]
     for arg in inputs:
         p = Path(arg)
         if glob.has_magic(arg) and not p.exists():
-            _from_glob(arg, follow_links, items, reports)
+            _from_glob(arg, out_res, follow_links, items, reports)
         elif p.is_dir():
-            _from_folder(p, out_res, follow_links, items, reports)
+            if not _inside(p.resolve(), out_res):  # OUT itself (a shell's `in/*`) or a folder in it
+                under = Path(_folder_name(p)) if len(folders) > 1 else Path()
+                _from_folder(p, under, out_res, follow_links, items, reports)
         elif not p.exists() and not p.is_symlink():
             raise InputError(f"{arg}: no such file or folder")
         else:
@@ -55,8 +84,17 @@ def collect(inputs: list[str], out_dir: Path, follow_links: bool = False) -> tup
                 reports.append(FileReport(input=str(p), status="failed", reason=why,
                                           exit_code=int(ExitCode.BAD_INPUT)))
             else:
-                items.append(Item(p, Path(p.name).with_suffix("")))
-    return _unique_outputs(items, reports)
+                items.append(Item(p, Path(p.name).with_suffix(""), named=True))
+    return _unique_outputs(_once(items), reports)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or path.is_relative_to(folder)
+
+
+def _folder_name(p: Path) -> str:
+    """The name a folder argument is mirrored under when there are several."""
+    return Path(os.path.abspath(p)).name or "root"
 
 
 def not_regular(path: Path, root: Path | None = None, follow_links: bool = True) -> str | None:
@@ -79,66 +117,102 @@ def not_regular(path: Path, root: Path | None = None, follow_links: bool = True)
     return None
 
 
-def _glob_root(pattern: str) -> Path:
-    """The folder a glob pattern searches: its path up to the first wildcard."""
+def _glob_literal(pattern: str) -> str:
+    """A glob pattern's fixed part: its path up to the first wildcard ("" for none)."""
     literal: list[str] = []
     for part in Path(pattern).parts:
         if glob.has_magic(part):
             break
         literal.append(part)
-    return Path(*literal).resolve() if literal else Path.cwd().resolve()
+    return str(Path(*literal)) if literal else ""
 
 
-def _from_glob(pattern: str, follow_links: bool, items: list[Item], reports: list[FileReport]) -> None:
+def _from_glob(pattern: str, out_res: Path, follow_links: bool, items: list[Item],
+               reports: list[FileReport]) -> None:
     matches = sorted(glob.glob(pattern, recursive=True))
     if not matches:
         raise InputError(f"{pattern}: no file matches")
-    root = _glob_root(pattern)
+    literal = _glob_literal(pattern)
+    root = Path(literal or ".").resolve()
     for m in matches:
         mp = Path(m)
-        if mp.is_dir():
+        if mp.is_dir() or own_file(mp.name) or _inside(mp.parent.resolve(), out_res):
             continue
         why = not_regular(mp, root, follow_links)
         if why:
             reports.append(FileReport(input=str(mp), status="ignored", reason=why))
-        else:
-            items.append(Item(mp, Path(mp.name).with_suffix("")))
+            continue
+        rel = Path(os.path.relpath(m, literal or "."))
+        if rel.parts and rel.parts[0] == "..":  # a pattern climbing out of its fixed part
+            rel = Path(mp.name)
+        items.append(Item(mp, rel.with_suffix("")))
 
 
-def _from_folder(p: Path, out_res: Path, follow_links: bool, items: list[Item], reports: list[FileReport]) -> None:
-    """Every document under ``p``; never our own output folder or hidden folders, and
-    each folder once (a followed link may lead back up the tree)."""
+def _from_folder(p: Path, under: Path, out_res: Path, follow_links: bool, items: list[Item],
+                 reports: list[FileReport]) -> None:
+    """Every document under ``p``, mirrored under ``under``; never our own output
+    folder or files; hidden files and folders listed, not read; each folder once (a
+    followed link may lead back up the tree)."""
     root = p.resolve()
     visited: set[Path] = set()
     for top, dirs, files in os.walk(p, followlinks=follow_links):
         rp = Path(top)
         visited.add(rp.resolve())
-        keep = []
-        for d in sorted(dirs):
-            sub = rp / d
-            real = sub.resolve()
-            if d.startswith(".") or real == out_res:
-                continue
-            if sub.is_symlink() and not follow_links:
-                reports.append(FileReport(input=str(sub), status="ignored",
-                                          reason=f"a link to the folder {real}; not followed"))
-            elif real not in visited:
-                keep.append(d)
-        dirs[:] = keep
+        dirs[:] = _subfolders(rp, sorted(dirs), out_res, follow_links, visited, reports)
         for name in sorted(files):
-            if name.startswith("."):
-                continue
             f = rp / name
-            why = NOT_A_DOCUMENT if f.suffix.lower() not in READABLE else not_regular(f, root, follow_links)
+            if own_file(name):
+                continue
+            if name.startswith("."):
+                why: str | None = HIDDEN
+            elif f.suffix.lower() not in READABLE:
+                why = NOT_A_DOCUMENT
+            else:
+                why = not_regular(f, root, follow_links)
             if why:
                 reports.append(FileReport(input=str(f), status="ignored", reason=why))
             else:
-                items.append(Item(f, f.relative_to(p).with_suffix("")))
+                items.append(Item(f, under / f.relative_to(p).with_suffix("")))
+
+
+def _subfolders(rp: Path, dirs: list[str], out_res: Path, follow_links: bool, visited: set[Path],
+                reports: list[FileReport]) -> list[str]:
+    """The subfolders of ``rp`` to walk into; the others listed (hidden, links not followed)."""
+    keep = []
+    for d in dirs:
+        sub = rp / d
+        real = sub.resolve()
+        if real == out_res:
+            continue
+        if d.startswith("."):
+            reports.append(FileReport(input=str(sub), status="ignored", reason=f"a folder, {HIDDEN}"))
+        elif sub.is_symlink() and not follow_links:
+            reports.append(FileReport(input=str(sub), status="ignored",
+                                      reason=f"a link to the folder {real}; not followed"))
+        elif real not in visited:
+            keep.append(d)
+    return keep
+
+
+def _once(items: list[Item]) -> list[Item]:
+    """Each file once: a file named and also found in a folder or by a glob keeps its
+    place in the tree; the same file named twice is one item.  The same path, that is:
+    a link is a name of its own (as in a folder, where it is mirrored under its name)."""
+    best: dict[str, Item] = {}
+    order: list[str] = []
+    for it in items:
+        key = os.path.abspath(it.src)
+        have = best.get(key)
+        if have is None:
+            best[key] = it
+            order.append(key)
+        elif have.named and not it.named:
+            best[key] = it
+    return [best[k] for k in order]
 
 
 def _unique_outputs(items: list[Item], reports: list[FileReport]) -> tuple[list[Item], list[FileReport]]:
-    """One input per output name: the first keeps it, a later one fails (the batch goes
-    on); the same file named twice is one item."""
+    """One input per output name: the first keeps it, a later one fails (the batch goes on)."""
     seen: dict[Path, Path] = {}
     kept: list[Item] = []
     for it in items:

@@ -4,6 +4,8 @@ needed, restored) or one whole text document (decoded, restored).
 Workers are pure: (kind, path, page index, options) → :class:`PageResult`, or a
 :class:`UnitFailure` with its one-line reason and exit code (a unit never raises, so
 one broken page cannot stop a batch).  The restore model is loaded once per process.
+Every unit comes back with its verdict (:mod:`~diacritic_restore.ocr.verdict`); a text
+document with no text in it is a failure, not an empty success.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from diacritic_restore.errors import ExitCode, VnrestoreError
+from diacritic_restore.errors import ExitCode, InputError, VnrestoreError
 from diacritic_restore.ocr.page import InputEncoding, PageResult
 from diacritic_restore.ocr.reader import read_page
+from diacritic_restore.ocr.verdict import judge
 from diacritic_restore.pipeline.executors import LostUnit
 from diacritic_restore.pipeline.options import RunOptions
 
@@ -52,6 +55,8 @@ def read_text_unit(path: Path, opts: RunOptions, max_chars: int | None = None,
     decoded = decoding.decode_bytes_report(data, str(path), max_chars=chars, max_line=line)
     del data
     text = decoded.text
+    if not text.strip():
+        raise InputError(f"{path}: no text found ({'empty file' if not text else 'only white space'})")
     reading = InputEncoding(encoding=decoded.encoding, confidence=decoded.confidence,
                             margin_over_utf8=decoded.margin_over_utf8, scores=decoded.scores)
     pg = PageResult(index=0, source="text", text=text, input_encoding=reading)
@@ -62,6 +67,7 @@ def read_text_unit(path: Path, opts: RunOptions, max_chars: int | None = None,
         pg.set_restored("".join(t.text if c is None else c.output for t, c in zip(toks, choices)))
         confs = [min(max(c.confidence, 0.0), 1.0) for c in choices if c is not None]
         pg.restore_confidence = sum(confs) / len(confs) if confs else None
+    judge(pg)
     pg.seconds = round(time.perf_counter() - t0, 3)
     return pg
 
@@ -72,6 +78,7 @@ def read_page_unit(path: Path, index: int, opts: RunOptions) -> PageResult:
     if opts.restore:
         t0 = time.perf_counter()
         pg.set_restored(restore_page(pg, opts))
+        judge(pg)  # again: restore's changes count
         pg.seconds = round(pg.seconds + time.perf_counter() - t0, 3)
     return pg
 
