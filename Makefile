@@ -12,7 +12,7 @@ help:
 	@echo "make setup   install system packages (tesseract) and the Python package in $(VENV)"
 	@echo "make run     restore the sample OCR document corpora/seeds/000_*.txt and a sample scan into out/"
 	@echo "make test    run the test suite"
-	@echo "make bench   reports in bench/: report.md (restore), ocr-report.md (scans), metadata-report.md, harm-report.md (and .json)"
+	@echo "make bench   reports in bench/: report.md (restore), ocr-report.md (scans), metadata-report.md, metadata-heldout-report.md, harm-report.md (and .json)"
 	@echo "make fuzz    bench/fuzz-report.md: 1,000 mutated inputs in batches, kill tests (not in CI)"
 	@echo "make models  rebuild models/ from $(SHARED)/data and corpora/"
 
@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(PY) bench/bench.py --shared $(SHARED) --out bench
 	$(PY) bench/ocr_bench.py --shared $(SHARED) --out bench
 	$(PY) bench/metadata_bench.py --out bench
+	$(PY) bench/metadata_heldout_bench.py --shared $(SHARED) --out bench
 	$(PY) bench/harm_bench.py --shared $(SHARED) --out bench
 
 models: $(STAMP)
