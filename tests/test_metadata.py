@@ -157,3 +157,51 @@ def test_metadata_command_and_run_json(tmp_path, capsys):
     assert main(["run", str(src), "-o", str(tmp_path), "-q"]) == 0
     side = Metadata.model_validate_json((tmp_path / (src.stem + ".json")).read_text(encoding="utf-8"))
     assert side.symbol == md.symbol and side.pages[0].source == "text"
+
+
+LETTER = """BỘ TÀI CHÍNH
+CỤC THUẾ
+-------
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+---------------
+Số: 1234/CT-CS
+V/v hướng dẫn chính sách thuế
+đối với hộ kinh doanh
+
+Hà Nội, ngày 05 tháng 3 năm 2025
+
+Kính gửi: Thuế các tỉnh, thành phố.
+Cục Thuế nhận được văn bản số 56/TB-HKD ngày 20/02/2025 của Hiệp hội. Về vấn đề này, Cục Thuế có ý kiến như sau.
+"""
+
+DECREE = """CHÍNH PHỦ
+-------
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+---------------
+Số: 45/2024/NĐ-CP
+Hà Nội, ngày 10 tháng 4 năm 2024
+NGHỊ ĐỊNH QUY ĐỊNH CHI TIẾT MỘT SỐ ĐIỀU CỦA LUẬT ĐẤT ĐAI VỀ BỒI THƯỜNG, HỖ TRỢ, TÁI ĐỊNH CƯ
+Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015;
+Chính phủ ban hành Nghị định quy định chi tiết một số điều của Luật Đất đai.
+
+TM. CHÍNH PHỦ
+KT. THỦ TƯỚNG
+PHÓ THỦ TƯỚNG
+"""
+
+
+def test_an_official_letter_is_known_by_its_form():
+    """A công văn prints no type name: its V/v line says what it is, and its subject."""
+    md = extract(LETTER)
+    assert md.document_type.value == "Công văn" and md.document_type.confidence < 0.9
+    assert md.subject.value == "hướng dẫn chính sách thuế đối với hộ kinh doanh"
+    assert md.symbol.value == "1234/CT-CS" and md.date.value == "2025-03-05"
+
+
+def test_type_and_subject_on_one_line_and_a_canonical_authority():
+    md = extract(DECREE)
+    assert md.document_type.value == "Nghị định"
+    assert md.subject.value.startswith("QUY ĐỊNH CHI TIẾT MỘT SỐ ĐIỀU CỦA LUẬT ĐẤT ĐAI")
+    assert md.signing_authority.value == "T/M"  # TM. and T/M are one authority

@@ -25,7 +25,13 @@ from typing import Callable
 from diacritic_restore.metadata.citations import cited_documents
 from diacritic_restore.metadata.doc import Doc
 from diacritic_restore.metadata.footer import read_footer
-from diacritic_restore.metadata.header import find_type_line, read_body_issuer, read_header, read_title_and_subject
+from diacritic_restore.metadata.header import (
+    find_type_line,
+    read_body_issuer,
+    read_header,
+    read_letter_subject,
+    read_title_and_subject,
+)
 from diacritic_restore.metadata.schema import Found, Metadata, PageInfo
 
 
@@ -40,7 +46,7 @@ def extract(text: str, fix_word: Callable[[str], str | None] | None = None) -> M
     found = find_type_line(doc)
     stop = found[0] if found else min(len(doc.lines), 12)
     read_header(doc, md, stop)
-    body_start = read_title_and_subject(doc, md, *found) if found else 0
+    body_start = read_title_and_subject(doc, md, *found) if found else (read_letter_subject(doc, md) or 0)
     if md.issuer is None:
         read_body_issuer(doc, md, body_start)
     footer = read_footer(doc, md)

@@ -74,7 +74,7 @@ def _without_label(line: str, f: str) -> str:
 
 
 def _authority(token: str) -> str:
-    """The authority as printed, from its folded token (``t / m`` → ``T/M``, ``tm.`` → ``TM.``)."""
+    """The authority in its canonical form, from its folded token (``t / m`` and ``tm.`` → ``T/M``)."""
     if token.rstrip(".") in DOTTED_AUTHORITIES:
         return DOTTED_AUTHORITIES[token.rstrip(".")]
     return AUTHORITIES.get(_SPACE_RE.sub("", token).rstrip("."), token.upper())

@@ -27,6 +27,8 @@ from diacritic_restore.text.folding import fold
 
 # "Số: " left in front of a place when OCR flattened "Số ... Place, ngày" onto one line
 _SO_PREFIX_RE = re.compile(r"^(?:Số|SỐ|số)\s*:?\s*")
+# "…, ngày 03 tháng 12 năm 2025": the place-and-date line ends a subject block
+_DATE_LINE_RE = re.compile(r"ngay\s+\d{1,2}\s+thang")
 # "I. ..." or "1. ...": the first section of the body, no longer the subject
 _SECTION_RE = re.compile(r"^[IVX]+\.\s|^\d+\.\s")
 # "... báo cáo như sau:", "... ban hành chương trình ...": the issuer's name stands before it
@@ -39,7 +41,14 @@ def find_type_line(doc: Doc) -> tuple[int, str] | None:
     for i in doc.nonblank(0, 60):
         line = doc.lines[i].strip()
         f = doc.folded[i].strip()
-        if not is_caps(line) or len(f) > 40:
+        if not is_caps(line):
+            continue
+        if len(f) > 40:
+            # type and subject on one line ("NGHỊ ĐỊNH SỬA ĐỔI, BỔ SUNG …": a text layer or
+            # an OCR that merged the two): only an exact type name opens it
+            merged = next((name for key, name in TYPE_NAMES if f.startswith(key + " ")), None)
+            if merged is not None:
+                return i, merged
             continue
         for key, name in TYPE_NAMES:
             if f == key or f.startswith(key + " "):
@@ -134,6 +143,10 @@ def _set_issuers(md: Metadata, units: list[tuple[int, str]]) -> None:
 def read_title_and_subject(doc: Doc, md: Metadata, tline: int, tname: str) -> int:
     """Type, "CỦA <issuer>" and the subject lines; returns where the body starts."""
     md.document_type = Found(value=tname, line=tline + 1, confidence=0.95)
+    rest = _after_type(doc.lines[tline].strip(), tname)
+    if len(doc.folded[tline].strip()) > 40 and len(rest.split()) >= 2:  # the subject runs on the type's line
+        md.subject = Found(value=clean(rest), line=tline + 1, confidence=0.8)
+        return tline + 1
     i = tline + 1
     nxt = list(doc.nonblank(i, i + 4))
     if nxt and doc.folded[nxt[0]].strip().startswith("cua ") and is_caps(doc.lines[nxt[0]]):
@@ -144,6 +157,13 @@ def read_title_and_subject(doc: Doc, md: Metadata, tline: int, tname: str) -> in
     if parts and first is not None:
         md.subject = Found(value=clean(" ".join(parts)), line=first + 1, confidence=0.8)
     return end
+
+
+def _after_type(line: str, tname: str) -> str:
+    """What follows the type's words on its line (``NGHỊ ĐỊNH SỬA ĐỔI …`` → ``SỬA ĐỔI …``)."""
+    words = line.split()
+    n = len(tname.split())
+    return " ".join(words[n:]) if len(words) > n else ""
 
 
 def _subject_block(doc: Doc, i: int) -> tuple[int | None, list[str], int]:
@@ -188,3 +208,25 @@ def read_body_issuer(doc: Doc, md: Metadata, start: int) -> None:
         lines = range(start, min(start + 15, len(doc.lines)))
         line = next((k for k in lines if cand.split()[0] in doc.lines[k]), start)
         md.issuer = Found(value=cand, line=line + 1, confidence=0.6)
+
+
+def read_letter_subject(doc: Doc, md: Metadata) -> int | None:
+    """A document with no type line but a ``V/v …`` line ("về việc", under its number)
+    is a công văn (Nghị định 30/2020, Phụ lục I: the official letter prints no type
+    name): its type, less sure for being inferred from the form, and the subject, the
+    ``V/v`` line and the lines running on until a blank one.  Returns the line after
+    it, or None when there is none."""
+    for i in doc.nonblank(0, 30):
+        f = doc.folded[i].strip()
+        if not (f.startswith("v/v ") or f.startswith("v/v:") or f.startswith("v/v.")):
+            continue
+        parts = [doc.lines[i].strip()[3:].lstrip(" :.")]
+        j = i + 1
+        while j < len(doc.lines) and j < i + 4 and doc.lines[j].strip() and not _DATE_LINE_RE.search(doc.folded[j]):
+            parts.append(doc.lines[j].strip())
+            j += 1
+        md.document_type = Found(value="Công văn", line=i + 1, confidence=0.85)
+        if md.subject is None and parts[0]:
+            md.subject = Found(value=clean(" ".join(parts)), line=i + 1, confidence=0.8)
+        return j
+    return None

@@ -48,8 +48,9 @@ ISSUER_CODES = ("TW", "TU", "ĐUK", "ĐU", "HU", "QU", "ThU", "BCT", "BBT", "BTC
 # the signer's authority (folded, spaces and the final dot removed) → as it is printed
 AUTHORITIES = {"t/m": "T/M", "tm": "T/M", "k/t": "K/T", "kt": "K/T", "t/l": "T/L", "tl": "T/L",
                "q": "Q.", "tuq": "TUQ.", "t/uq": "TUQ."}
-# "TM. BAN THƯỜNG VỤ": the dotted spelling is kept as the document prints it
-DOTTED_AUTHORITIES = {"tm": "TM.", "kt": "KT.", "tl": "TL.", "tuq": "TUQ."}
+# "TM. BAN THƯỜNG VỤ": the dotted spellings are the same authorities; one canonical form
+# each (the schema's closed set: T/M, K/T, T/L, Q., TUQ.), so a catalogue can count them
+DOTTED_AUTHORITIES = {"tm": "T/M", "kt": "K/T", "tl": "T/L", "tuq": "TUQ."}
 # family names (the most frequent Vietnamese surnames): a signer's name starts with one
 SURNAMES = frozenset(
     "nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đào đoàn "
