@@ -205,3 +205,21 @@ def test_type_and_subject_on_one_line_and_a_canonical_authority():
     assert md.document_type.value == "Nghị định"
     assert md.subject.value.startswith("QUY ĐỊNH CHI TIẾT MỘT SỐ ĐIỀU CỦA LUẬT ĐẤT ĐAI")
     assert md.signing_authority.value == "T/M"  # TM. and T/M are one authority
+
+
+def test_a_flattened_header_is_read_by_its_rules_and_lines_stay_the_texts():
+    """Issuer, number and date on one line, parted by rules of underscores (a text layer
+    that flattened the header's two columns); the lines reported are the text's."""
+    text = ("BỘ NỘI VỤ__________ Số: 88/2025/TT-BNV\n"
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAMĐộc lập - Tự do - Hạnh phúc__________ Hà Nội, ngày 14 tháng 7 năm 2025\n"
+            "\nTHÔNG TƯ\n\nHướng dẫn chế độ làm việc của công chức\n")
+    md = extract(text)
+    assert md.issuer.value == "BỘ NỘI VỤ" and md.symbol.value == "88/2025/TT-BNV" and md.symbol.line == 1
+    assert md.date.value == "2025-07-14" and md.place.value == "Hà Nội" and md.date.line == 2
+    assert md.document_type.value == "Thông tư" and md.document_type.line == 4
+
+
+def test_an_official_letter_has_its_place_and_date_under_the_vv_block():
+    md = extract(LETTER.replace("CỤC THUẾ\n", "THUẾ TỈNH TÂY NINH\n"))
+    assert md.place.value == "Hà Nội" and md.date.value == "2025-03-05"
+    assert md.issuer.value == "THUẾ TỈNH TÂY NINH" and md.parent_issuer.value == "BỘ TÀI CHÍNH"

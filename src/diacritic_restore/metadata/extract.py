@@ -27,6 +27,7 @@ from diacritic_restore.metadata.doc import Doc
 from diacritic_restore.metadata.footer import read_footer
 from diacritic_restore.metadata.header import (
     find_type_line,
+    letter_block,
     read_body_issuer,
     read_header,
     read_letter_subject,
@@ -44,9 +45,12 @@ def extract(text: str, fix_word: Callable[[str], str | None] | None = None) -> M
     doc = Doc(text)
     md = Metadata()
     found = find_type_line(doc)
-    stop = found[0] if found else min(len(doc.lines), 12)
-    read_header(doc, md, stop)
-    body_start = read_title_and_subject(doc, md, *found) if found else (read_letter_subject(doc, md) or 0)
+    letter = None if found else letter_block(doc)
+    # a công văn's place-and-date line stands under its V/v block
+    stop = found[0] if found else min(len(doc.lines), max(12, letter[1] + 4) if letter else 12)
+    read_header(doc, md, stop, range(*letter) if letter else range(0))
+    body_start = read_title_and_subject(doc, md, *found) if found else (
+        read_letter_subject(doc, md, letter) if letter else 0)
     if md.issuer is None:
         read_body_issuer(doc, md, body_start)
     footer = read_footer(doc, md)
@@ -55,7 +59,19 @@ def extract(text: str, fix_word: Callable[[str], str | None] | None = None) -> M
     md.cited_documents = [c for c in cited_documents(doc, body_start, body_stop) if c.symbol != own or own is None]
     if md.signer_name is not None and fix_word is not None:
         md.signer_name = _mended_name(md.signer_name, fix_word)
+    _to_text_lines(md, doc)
     return md
+
+
+def _to_text_lines(md: Metadata, doc: Doc) -> None:
+    """Every found value's line as the text numbers it (the extractor's own lines split
+    flattened headers)."""
+    for name in type(md).model_fields:
+        v = getattr(md, name)
+        if isinstance(v, Found):
+            v.line = doc.text_line(v.line)
+    for c in md.cited_documents:
+        c.line = doc.text_line(c.line)
 
 
 def _mended_name(name: Found[str], fix_word: Callable[[str], str | None]) -> Found[str]:

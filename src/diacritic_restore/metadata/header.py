@@ -61,12 +61,13 @@ def find_type_line(doc: Doc) -> tuple[int, str] | None:
     return None
 
 
-def read_header(doc: Doc, md: Metadata, stop: int) -> None:
-    """Number, symbol, place, date and the issuer block, from the lines above the type."""
+def read_header(doc: Doc, md: Metadata, stop: int, skip: range = range(0)) -> None:
+    """Number, symbol, place, date and the issuer block, from the lines above the type
+    (``skip``: a công văn's ``V/v`` block, no part of its issuer)."""
     issuer_parts: list[tuple[int, str]] = []
     for i in range(0, stop):
         line, f = doc.lines[i], doc.folded[i]
-        if not line.strip():
+        if not line.strip() or i in skip:
             continue
         if md.date is None:
             _read_place_date(md, i, line, f)
@@ -210,23 +211,28 @@ def read_body_issuer(doc: Doc, md: Metadata, start: int) -> None:
         md.issuer = Found(value=cand, line=line + 1, confidence=0.6)
 
 
-def read_letter_subject(doc: Doc, md: Metadata) -> int | None:
+def letter_block(doc: Doc) -> tuple[int, int] | None:
     """A document with no type line but a ``V/v …`` line ("về việc", under its number)
     is a công văn (Nghị định 30/2020, Phụ lục I: the official letter prints no type
-    name): its type, less sure for being inferred from the form, and the subject, the
-    ``V/v`` line and the lines running on until a blank one.  Returns the line after
-    it, or None when there is none."""
+    name).  The first and the after-last line of its ``V/v`` block: the line and those
+    running on until a blank or the place-and-date line; None when there is none."""
     for i in doc.nonblank(0, 30):
         f = doc.folded[i].strip()
         if not (f.startswith("v/v ") or f.startswith("v/v:") or f.startswith("v/v.")):
             continue
-        parts = [doc.lines[i].strip()[3:].lstrip(" :.")]
         j = i + 1
         while j < len(doc.lines) and j < i + 4 and doc.lines[j].strip() and not _DATE_LINE_RE.search(doc.folded[j]):
-            parts.append(doc.lines[j].strip())
             j += 1
-        md.document_type = Found(value="Công văn", line=i + 1, confidence=0.85)
-        if md.subject is None and parts[0]:
-            md.subject = Found(value=clean(" ".join(parts)), line=i + 1, confidence=0.8)
-        return j
+        return i, j
     return None
+
+
+def read_letter_subject(doc: Doc, md: Metadata, block: tuple[int, int]) -> int:
+    """The công văn's type (less sure: inferred from its form) and subject from its
+    ``V/v`` block; returns the line after it."""
+    i, j = block
+    parts = [doc.lines[i].strip()[3:].lstrip(" :.")] + [doc.lines[k].strip() for k in range(i + 1, j)]
+    md.document_type = Found(value="Công văn", line=i + 1, confidence=0.85)
+    if md.subject is None and parts[0]:
+        md.subject = Found(value=clean(" ".join(parts)), line=i + 1, confidence=0.8)
+    return j

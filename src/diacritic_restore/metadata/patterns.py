@@ -81,7 +81,9 @@ TITLE_WORDS = ("bi thu", "chu tich", "giam doc", "truong", "chanh", "uy vien", "
 # how the name of an issuing body starts (folded)
 ORG_START = ("dang bo", "dang uy", "tinh uy", "thanh uy", "huyen uy", "thi uy", "quan uy", "ban ", "uy ban",
              "ubnd", "hoi dong", "so ", "chi bo", "bo ", "van phong", "cong an", "vien ", "toa an", "trung uong",
-             "dang doan", "ban can su", "mat tran", "hoi ", "truong ", "cuc ", "tong cuc", "chinh phu")
+             "dang doan", "ban can su", "mat tran", "hoi ", "truong ", "cuc ", "tong cuc", "chinh phu",
+             # the tax and customs offices of the provinces since 2025 ("THUẾ TỈNH TÂY NINH")
+             "thue tinh", "thue thanh pho", "chi cuc", "hai quan khu vuc")
 _HEADINGS = ("dang cong san viet nam", "cong hoa xa hoi chu nghia viet nam", "doc lap - tu do - hanh phuc",
              "doc lap-tu do-hanh phuc")
 
