@@ -223,3 +223,12 @@ def test_an_official_letter_has_its_place_and_date_under_the_vv_block():
     md = extract(LETTER.replace("CỤC THUẾ\n", "THUẾ TỈNH TÂY NINH\n"))
     assert md.place.value == "Hà Nội" and md.date.value == "2025-03-05"
     assert md.issuer.value == "THUẾ TỈNH TÂY NINH" and md.parent_issuer.value == "BỘ TÀI CHÍNH"
+
+
+def test_a_header_broken_after_short_words_and_a_cut_symbol():
+    text = ("BỘ\nTÀI CHÍNH\nCỤC\nHẢI QUAN\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\n---------------\nSố: 3783/TB-\nCHQ\n\nHà Nội, ngày 21 tháng 11 năm 2025\n"
+            "\nTHÔNG BÁO\nKết quả kiểm tra hồ sơ\n")
+    md = extract(text)
+    assert md.parent_issuer.value == "BỘ TÀI CHÍNH" and md.issuer.value == "CỤC HẢI QUAN"
+    assert md.symbol.value == "3783/TB-CHQ" and md.date.value == "2025-11-21"

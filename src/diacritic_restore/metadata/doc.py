@@ -28,6 +28,7 @@ class Doc:
                 # OCR splits a symbol's number ("số 1 7-CT/TU"): join the digits back
                 self.lines.append(SPLIT_NUMBER_RE.sub(r"\1\2", part))
                 self.source.append(k)
+        _join_broken_symbols(self.lines)
         self.folded = [fold(ln) for ln in self.lines]
 
     def text_line(self, line: int) -> int:
@@ -39,3 +40,17 @@ class Doc:
         for i in range(start, len(self.lines) if stop is None else min(stop, len(self.lines))):
             if self.lines[i].strip():
                 yield i
+
+
+_SYMBOL_CUT_RE = re.compile(r"\d+/[\wĐđ/-]*-\s*$")
+_SYMBOL_TAIL_RE = re.compile(r"[A-ZĐ][A-ZĐ0-9]{1,9}")
+
+
+def _join_broken_symbols(lines: list[str]) -> None:
+    """A symbol cut at its hyphen ("Số: 3783/QĐ-" / "UBND") is joined back; the line
+    that held its tail is left empty, so line numbers stay."""
+    for i in range(len(lines) - 1):
+        tail = lines[i + 1].strip()
+        if _SYMBOL_CUT_RE.search(lines[i]) and _SYMBOL_TAIL_RE.fullmatch(tail):
+            lines[i] = lines[i].rstrip() + tail
+            lines[i + 1] = ""

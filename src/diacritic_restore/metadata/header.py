@@ -29,6 +29,7 @@ from diacritic_restore.text.folding import fold
 _SO_PREFIX_RE = re.compile(r"^(?:Số|SỐ|số)\s*:?\s*")
 # "…, ngày 03 tháng 12 năm 2025": the place-and-date line ends a subject block
 _DATE_LINE_RE = re.compile(r"ngay\s+\d{1,2}\s+thang")
+_SHORT_ISSUER_WORDS = frozenset({"bo", "so", "cuc", "ban", "vien", "hoi", "va"})
 # "I. ..." or "1. ...": the first section of the body, no longer the subject
 _SECTION_RE = re.compile(r"^[IVX]+\.\s|^\d+\.\s")
 # "... báo cáo như sau:", "... ban hành chương trình ...": the issuer's name stands before it
@@ -115,7 +116,9 @@ def _issuer_part(line: str, f: str) -> str | None:
     if SO_RE.match(fold(keep.strip())) or DATE_WORDS_RE.search(fold(keep)):
         return None
     cand = clean(keep)
-    if cand and is_caps(cand) and len(cand) >= 4 and not any(c.isdigit() for c in cand):
+    # a body's name broken after a short word ("BỘ / TÀI CHÍNH", "CỤC / HẢI QUAN", "VÀ")
+    short = fold(cand) in _SHORT_ISSUER_WORDS
+    if cand and is_caps(cand) and (len(cand) >= 4 or short) and not any(c.isdigit() for c in cand):
         return cand
     return None
 
@@ -125,7 +128,7 @@ def _issuer_units(parts: list[tuple[int, str]]) -> list[tuple[int, str]]:
     name continues the one above (a wrapped issuer line)."""
     units: list[tuple[int, str]] = []
     for i, part in parts:
-        if units and not fold(part).startswith(ORG_START):
+        if units and not (fold(part) + " ").startswith(ORG_START):
             units[-1] = (units[-1][0], units[-1][1] + " " + part)
         else:
             units.append((i, part))
