@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from diacritic_restore.metadata import extract
-from heldout_gold import FIELDS, HELDOUT, matches
+from heldout_gold import FIELDS, HELDOUT, digest, matches
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_FIELDS = ("number", "document_type", "issuer", "place", "date")
@@ -38,8 +38,14 @@ def evaluate(golds: list[dict], docs: dict[str, str]) -> dict:
     per = {f: {"tp": 0, "fp": 0, "fn": 0} for f in FIELDS}
     calib = {f"{lo:.1f}-{min(hi, 1):.1f}": {"n": 0, "wrong": 0} for lo, hi in BINS}
     wrong_sure: list[str] = []
+    cites = {"tp": 0, "fp": 0, "fn": 0}
     for g in golds:
         md = extract(docs[g["document"]])
+        found = {digest(c.symbol) for c in md.cited_documents if c.symbol}
+        want = set(g.get("cited_symbols", []))
+        cites["tp"] += len(found & want)
+        cites["fp"] += len(found - want)
+        cites["fn"] += len(want - found)
         for f in FIELDS:
             found = getattr(md, f)
             pv, conf = (found.value, found.confidence) if found is not None else (None, None)
@@ -60,7 +66,9 @@ def evaluate(golds: list[dict], docs: dict[str, str]) -> dict:
     for c in per.values():
         c["recall"] = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
         c["precision"] = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
-    return {"fields": per, "calibration": calib, "wrong_at_0.9": wrong_sure}
+    cites["recall"] = cites["tp"] / (cites["tp"] + cites["fn"]) if cites["tp"] + cites["fn"] else 1.0
+    cites["precision"] = cites["tp"] / (cites["tp"] + cites["fp"]) if cites["tp"] + cites["fp"] else 1.0
+    return {"fields": per, "cited_symbols": cites, "calibration": calib, "wrong_at_0.9": wrong_sure}
 
 
 def report_md(rep: dict) -> str:
@@ -72,6 +80,8 @@ def report_md(rep: dict) -> str:
     for f, c in rep["fields"].items():
         mark = " (target ≥ 0.95)" if f in TARGET_FIELDS else ""
         L.append(f"| {f}{mark} | {c['recall']:.2f} | {c['precision']:.2f} | {c['tp']}/{c['fp']}/{c['fn']} |")
+    c = rep["cited_symbols"]
+    L.append(f"| cited documents (by symbol) | {c['recall']:.2f} | {c['precision']:.2f} | {c['tp']}/{c['fp']}/{c['fn']} |")
     L += ["", "Calibration: extracted values by stated confidence, and how many are wrong (target: at most 2% "
           "wrong at ≥ 0.9).", "", "| confidence | values | wrong | share wrong |", "|---|---|---|---|"]
     for k, b in rep["calibration"].items():

@@ -232,3 +232,25 @@ def test_a_header_broken_after_short_words_and_a_cut_symbol():
     md = extract(text)
     assert md.parent_issuer.value == "BỘ TÀI CHÍNH" and md.issuer.value == "CỤC HẢI QUAN"
     assert md.symbol.value == "3783/TB-CHQ" and md.date.value == "2025-11-21"
+
+
+@pytest.mark.parametrize("type_line, name", [
+    ("GIẤY ỦY QUYỀN", "Giấy ủy quyền"), ("BẢN GHI NHỚ", "Bản ghi nhớ"), ("QUY HOẠCH", "Quy hoạch"),
+    ("PHIẾU CHUYỂN", "Phiếu chuyển"), ("GIẤY GIỚI THIỆU", "Giấy giới thiệu"),
+])
+def test_every_type_of_decree_30_and_guide_36_is_known(type_line, name):
+    text = f"ỦY BAN NHÂN DÂN\nTỈNH HÀ TĨNH\n-------\nSố: 12/GGT-UBND\nHà Tĩnh, ngày 02 tháng 3 năm 2024\n{type_line}\n"
+    assert extract(text).document_type.value == name
+
+
+def test_a_header_without_a_date_gives_no_date_not_a_body_date():
+    text = DECREE.replace("Hà Nội, ngày 10 tháng 4 năm 2024\n", "")
+    md = extract(text)
+    assert md.date is None and md.symbol.value == "45/2024/NĐ-CP"  # the body's 19 tháng 6 năm 2015 is a law's
+
+
+def test_a_joint_circular_is_cited_as_one():
+    md = extract(DECREE.replace("Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015;",
+                                "Căn cứ Thông tư liên tịch số 08/2005/TTLT-BNV-BTC ngày 05/01/2005;"))
+    (c,) = [c for c in md.cited_documents if c.symbol == "08/2005/TTLT-BNV-BTC"]
+    assert c.type == "Thông tư liên tịch" and c.date == "2005-01-05"

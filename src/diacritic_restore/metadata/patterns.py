@@ -40,6 +40,18 @@ DOCUMENT_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Điều lệ", ()),
     ("Quy chế", ("QC",)),
     ("Lời kêu gọi", ()),
+    # the rest of Nghị định 30/2020/NĐ-CP (Phụ lục III) and Hướng dẫn 36-HD/VPTW
+    ("Quy hoạch", ("QHo",)),
+    ("Bản ghi nhớ", ("BGN",)),
+    ("Bản thỏa thuận", ("BTT",)),
+    ("Giấy ủy quyền", ("GUQ",)),
+    ("Giấy giới thiệu", ("GGT",)),
+    ("Giấy nghỉ phép", ("NP",)),
+    ("Phiếu gửi", ("PG",)),
+    ("Phiếu chuyển", ("PC",)),
+    ("Phiếu báo", ("PB",)),
+    ("Thông tư liên tịch", ("TTLT",)),
+    ("Nghị quyết liên tịch", ("NQLT",)),
 )
 # codes of symbols: the types' and the issuers' (HD 36-HD/VPTW, NĐ 30/2020/NĐ-CP)
 ISSUER_CODES = ("TW", "TU", "ĐUK", "ĐU", "HU", "QU", "ThU", "BCT", "BBT", "BTCTW", "BTCTU", "BTGTW", "BTGTU",
