@@ -254,3 +254,16 @@ def test_a_joint_circular_is_cited_as_one():
                                 "Căn cứ Thông tư liên tịch số 08/2005/TTLT-BNV-BTC ngày 05/01/2005;"))
     (c,) = [c for c in md.cited_documents if c.symbol == "08/2005/TTLT-BNV-BTC"]
     assert c.type == "Thông tư liên tịch" and c.date == "2005-01-05"
+
+
+def test_a_body_page_gives_no_document_date():
+    """Page 8 of a decree: a cited decree's date and a deadline are not the document's."""
+    page = ("c) Các khoản chi khác theo quy định tại Nghị định số 12/2020/NĐ-CP ngày 5 tháng 3 năm 2020 của Chính phủ;\n"
+            "d) Hồ sơ nộp trước ngày 15 tháng 6 năm 2024 được xem xét theo quy định cũ.\n")
+    assert extract(page).date is None
+
+
+def test_a_day_with_a_glued_bar_is_a_guess_said_so():
+    """OCR reads 31 as "3|": the day is not 3 with confidence 0.95."""
+    md = extract("ỦY BAN NHÂN DÂN\nTỈNH HÀ TĨNH\nSố: 12/KH-UBND\nHà Tĩnh, ngày 3| tháng 12 năm 2023\nKẾ HOẠCH\nabc")
+    assert md.date.value == "2023-12-31" and md.date.confidence < 0.9

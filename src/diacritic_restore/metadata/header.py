@@ -14,6 +14,7 @@ from diacritic_restore.metadata.patterns import (
     SO_RE,
     TYPE_BY_KEY,
     TYPE_NAMES,
+    TYPE_RE,
     blank_headings,
     clean,
     fuzzy_pick,
@@ -86,18 +87,41 @@ def _read_place_date(md: Metadata, i: int, line: str, f: str) -> None:
     m = DATE_WORDS_RE.search(f) or DATE_NUM_RE.search(f)
     if not m:
         return
-    iso = iso_date(*m.groups())
-    if iso:
-        md.date = Found(value=iso, line=i + 1, confidence=0.95 if m.group(1) else 0.85)
     comma = f.rfind(",", 0, m.start())
     head = f[:comma if comma >= 0 else m.start()]
     # the place follows the symbol when OCR flattened "Số ... Place, ngày"
     sm = symbol_at(line, 0)
-    pstart = sm.end() if sm and sm.end() <= len(head) else 0
+    lead = f[:sm.start()].strip() if sm is not None else ""
+    flattened = sm is not None and sm.end() <= len(head) and (not lead or SO_RE.fullmatch(lead) is not None)
+    pstart = sm.end() if flattened else 0
+    if not _place_before_date(line[pstart:len(head)], f[len(head):m.start()], line[m.end():]):
+        return  # "… Nghị định số 12/2020/NĐ-CP ngày 5 tháng 3 …", "nộp trước ngày …": not the document's
+    iso = iso_date(*m.groups())
+    conf = 0.95 if m.group(1) else 0.85
+    glued = f[m.end(1):m.end(1) + 1] if m.group(1) else ""
+    if glued and glued in "|!l":  # OCR's 1 glued to the day ("3|" for 31): a guess, said so
+        iso, conf = iso_date(m.group(1) + "1", *m.groups()[1:]) or iso, 0.5
+    if iso:
+        md.date = Found(value=iso, line=i + 1, confidence=conf)
     place = clean(line[pstart:len(head)])
     place = _SO_PREFIX_RE.sub("", place)
     if place and len(place.split()) <= 5 and not any(c.isdigit() for c in place):
         md.place = Found(value=place, line=i + 1, confidence=0.9)
+
+
+def _place_before_date(place: str, between: str, after: str) -> bool:
+    """Is this a place-and-date line: nothing or a place name (a few capitalised words
+    without digits or a document type) right before the date, and the line ending with
+    it?  A date inside a sentence ("nộp trước ngày …") or of a cited document is not
+    the document's."""
+    words = place.replace(",", " ").split()
+    rest = after.strip(" .;:)")
+    # the line may run on into a flattened heading ("… năm 2022 NGHỊ ĐỊNH VỀ …"), not a sentence
+    if between.strip(" ,") or (len(rest) > 3 and not is_caps(rest)):
+        return False
+    lower = sum(not w[:1].isupper() for w in words)  # "Thành phố Hồ Chí Minh": one at most
+    return not words or (len(words) <= 6 and not any(c.isdigit() for c in place) and words[0][:1].isupper()
+                         and lower <= 1 and not TYPE_RE.search(fold(place)))
 
 
 def _read_symbol(md: Metadata, i: int, line: str, f: str) -> None:
