@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -224,9 +225,11 @@ def speed(pages: list[Path], work: Path) -> Speed:
     folder = work / "batch"
     folder.mkdir(exist_ok=True)
     for p in pages:
-        link = folder / p.name
-        if not link.exists():
-            link.symlink_to(p.resolve())
+        copy = folder / p.name
+        if copy.is_symlink():  # links leaving the input folder are not followed (issue 18)
+            copy.unlink()
+        if not copy.exists():
+            shutil.copyfile(p, copy)
     b1 = run(folder, 1)
     b2 = run(folder, 2)
     n = len(pages)

@@ -80,6 +80,9 @@ def test_a_page_that_kills_or_hangs_its_worker_fails_alone(pages, tmp_path, engi
     assert by["bad.png"]["exit_code"] == ExitCode.LIMIT
     assert by["good.png"]["status"] == "done" and by["note.txt"]["status"] == "done"
     assert "Quyết định" in (out / "good.txt").read_text(encoding="utf-8")
+    # what native code prints in a worker goes to the log under the unit it came from
+    log = (out / ".vnrestore-workers.log").read_text(encoding="utf-8")
+    assert f"image {pages / 'bad.png'} 0" in log and "note.txt" in log
     # recorded: a rerun reports it without running it again
     t = time.monotonic()
     assert main(["run", str(pages), "-o", str(out), "--config", str(cfg), "-j", "2", "-q"]) == ExitCode.PARTIAL

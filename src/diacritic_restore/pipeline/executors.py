@@ -147,6 +147,17 @@ def _become_worker(memory_mb: int | None, log_path: str | None) -> None:
     worker_init()
 
 
+def _mark_unit(args: tuple[Any, ...]) -> None:
+    """A line in the log before each unit, so that what native libraries print next is
+    known by its file and page (the unit's plain arguments: kind, path, page index)."""
+    plain = " ".join(str(a) for a in args if isinstance(a, (str, int)))
+    try:
+        os.write(2, f"--- {time.strftime('%Y-%m-%dT%H:%M:%S')} pid {os.getpid()}: {plain}\n".encode(
+            "utf-8", "backslashreplace"))
+    except OSError:
+        pass
+
+
 def _run_one(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[str, Any]:
     try:
         return "ok", fn(*args)
@@ -185,6 +196,8 @@ def _worker_main(conn: Connection, parent: int | None, memory_mb: int | None, lo
             return
         if job is None:
             return
+        if log_path:
+            _mark_unit(job[1])
         out = _run_one(*job)
         if not _reply(conn, out) or out[0] == "memory":
             return  # after running out of memory, a fresh process takes over
