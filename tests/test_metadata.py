@@ -267,3 +267,11 @@ def test_a_day_with_a_glued_bar_is_a_guess_said_so():
     """OCR reads 31 as "3|": the day is not 3 with confidence 0.95."""
     md = extract("ỦY BAN NHÂN DÂN\nTỈNH HÀ TĨNH\nSố: 12/KH-UBND\nHà Tĩnh, ngày 3| tháng 12 năm 2023\nKẾ HOẠCH\nabc")
     assert md.date.value == "2023-12-31" and md.date.confidence < 0.9
+
+
+def test_the_subject_stops_where_the_body_begins():
+    """No blank line between a subject in capitals and the body's first sentence."""
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH HÀ TĨNH\nSố: 12/KH-UBND\nHà Tĩnh, ngày 02 tháng 3 năm 2024\nKẾ HOẠCH\n"
+            "TRIỂN KHAI CÔNG TÁC CHUYỂN ĐỔI SỐ NĂM 2024\n"
+            "Thực hiện Nghị quyết số 52-NQ/TW ngày 27/9/2019 của Bộ Chính trị, Ủy ban nhân dân tỉnh ban hành kế hoạch.\n")
+    assert extract(text).subject.value == "TRIỂN KHAI CÔNG TÁC CHUYỂN ĐỔI SỐ NĂM 2024"

@@ -30,6 +30,7 @@ from diacritic_restore.text.folding import fold
 _SO_PREFIX_RE = re.compile(r"^(?:Số|SỐ|số)\s*:?\s*")
 # "…, ngày 03 tháng 12 năm 2025": the place-and-date line ends a subject block
 _DATE_LINE_RE = re.compile(r"ngay\s+\d{1,2}\s+thang")
+_BODY_OPENINGS = ("can cu ", "thuc hien ", "kinh gui", "dieu 1", "xet ", "theo de nghi", "nham ")
 _SHORT_ISSUER_WORDS = frozenset({"bo", "so", "cuc", "ban", "vien", "hoi", "va"})
 # "I. ..." or "1. ...": the first section of the body, no longer the subject
 _SECTION_RE = re.compile(r"^[IVX]+\.\s|^\d+\.\s")
@@ -213,6 +214,9 @@ def _subject_block(doc: Doc, i: int) -> tuple[int | None, list[str], int]:
             j += 1
             continue
         if parts and _SECTION_RE.match(line):
+            break
+        # the body begins: its opening words, or sentence case after a subject in capitals
+        if parts and (fold(line).startswith(_BODY_OPENINGS) or (is_caps(parts[0]) and not is_caps(line))):
             break
         if first is None:
             first = j
