@@ -316,18 +316,27 @@ class LocalExecutor:
     def _pooled(self, fn: Callable[..., Any], tasks: Iterable[Task]) -> Iterator[tuple[Hashable, Any]]:
         todo = iter(tasks)
         more = True
+
+        def fill() -> None:
+            nonlocal more
+            while more and self._has_room():
+                task = next(todo, None)
+                if task is None:
+                    more = False
+                else:
+                    self._start(fn, *task)
+
         try:
             while True:
-                while more and self._has_room():
-                    task = next(todo, None)
-                    if task is None:
-                        more = False
-                    else:
-                        self._start(fn, *task)
+                fill()
                 busy = [w for w in self._workers if w.busy]
                 if not busy:
                     return
-                yield from self._harvest(busy)
+                done = list(self._harvest(busy))
+                # idle workers get their next unit before the caller works on these
+                # results (assembling, writing a document): they never wait for it
+                fill()
+                yield from done
         finally:
             # left before the end (the caller stopped reading): what workers still hold
             # would come back as stale results to the next call
