@@ -51,8 +51,9 @@ def make_text_tree(root: Path, n: int) -> list[Path]:
 
 
 def outputs(out: Path) -> dict[str, bytes]:
+    """The documents' outputs: not the run's own state (ledger, report, workers' log)."""
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and not p.name.startswith((".vnrestore-ledger", REPORT))}
+            if p.is_file() and not p.name.startswith((".vnrestore-ledger", REPORT, ".vnrestore-workers.log"))}
 
 
 @pytest.fixture(scope="module")
