@@ -31,6 +31,7 @@ from pathlib import Path
 from PIL import Image
 
 from diacritic_restore.train.render import render_document
+from reports import commit_id, now_utc, write_report
 
 ROOT = Path(__file__).resolve().parent.parent
 EXE = Path(sys.executable).parent / "vnrestore"
@@ -243,15 +244,9 @@ def main() -> int:
     t0 = time.perf_counter()
     fuzz = fuzz_batches(args.work, args.batches, args.per_batch, rng)
     kill = kill_tests(args.work, args.kills, rng)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                            cwd=ROOT).stdout.strip()
-    rep = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "commit": commit,
-           "machine": f"{os.cpu_count()} cores", "fuzz": fuzz, "kill": kill,
-           "seconds": round(time.perf_counter() - t0, 1)}
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "fuzz-report.json").write_text(json.dumps(rep, indent=1) + "\n", encoding="utf-8")
-    (args.out / "fuzz-report.md").write_text(report_md(rep), encoding="utf-8")
-    print(report_md(rep))
+    rep = {"date": now_utc(), "commit": commit_id(), "machine": f"{os.cpu_count()} cores", "fuzz": fuzz,
+           "kill": kill, "seconds": round(time.perf_counter() - t0, 1)}
+    write_report(args.out, "fuzz-report", rep, report_md(rep))
     return 0
 
 

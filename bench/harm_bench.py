@@ -31,6 +31,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 from diacritic_restore import measure, normalize, restore  # noqa: E402
 from diacritic_restore.evaluate import changed_fraction  # noqa: E402
+from reports import commit_id, now_utc, write_report  # noqa: E402
 
 try:
     from diacritic_restore.train.render import render_document
@@ -241,18 +242,13 @@ def main() -> int:
     t0 = time.perf_counter()
     docs = sample_documents(args.shared, args.documents)
     recs = ocr_corpus(docs, args.work)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                            cwd=Path(__file__).parent).stdout.strip()
-    rep = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "commit": commit, "documents": len(docs),
+    rep = {"date": now_utc(), "commit": commit_id(), "documents": len(docs),
            "eng": per_file(recs, "eng"), "vie": per_file(recs, "vie"), "correct": correct_text(docs),
            "legacy": legacy_files(docs),
            "seconds": round(time.perf_counter() - t0, 1)}
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "harm-report.json").write_text(json.dumps(rep, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     base_file = ROOT / "bench" / "harm-baseline.json"
     baseline = json.loads(base_file.read_text(encoding="utf-8")) if base_file.exists() else None
-    (args.out / "harm-report.md").write_text(report_md(rep, baseline), encoding="utf-8")
-    print(report_md(rep, baseline))
+    write_report(args.out, "harm-report", rep, report_md(rep, baseline))
     return 0
 
 

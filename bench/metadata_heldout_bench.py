@@ -13,11 +13,11 @@ from __future__ import annotations
 import argparse
 import json
 import tarfile
-import time
 from pathlib import Path
 
 from diacritic_restore.metadata import extract
 from heldout_gold import FIELDS, HELDOUT, digest, matches
+from reports import commit_id, now_utc, write_report
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_FIELDS = ("number", "document_type", "issuer", "place", "date")
@@ -92,7 +92,6 @@ def report_md(rep: dict) -> str:
 
 
 def main() -> int:
-    import subprocess
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -101,13 +100,8 @@ def main() -> int:
     golds = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(HELDOUT.glob("*.json"))]
     docs = texts(args.shared, {g["document"] for g in golds})
     rep = evaluate(golds, docs)
-    rep.update(date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), documents=len(golds),
-               commit=subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                                     cwd=ROOT).stdout.strip())
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "metadata-heldout-report.json").write_text(json.dumps(rep, indent=1) + "\n", encoding="utf-8")
-    (args.out / "metadata-heldout-report.md").write_text(report_md(rep), encoding="utf-8")
-    print(report_md(rep))
+    rep.update(date=now_utc(), documents=len(golds), commit=commit_id())
+    write_report(args.out, "metadata-heldout-report", rep, report_md(rep))
     return 0
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from conftest import gold_paragraphs
 from diacritic_restore.errors import InputError, VnrestoreError
 from diacritic_restore.evaluate import measure
 from diacritic_restore.ocr.engine import ENGINES, register_engine
@@ -30,27 +31,15 @@ from diacritic_restore.train.render import render_document
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-GOLD = Path(__file__).resolve().parent.parent / "corpora" / "gold" / "001_corrected.txt"
 HEADER = (["TỈNH UỶ SÓC TRĂNG", "*", "Số 15-CT/TU"],
           ["ĐẢNG CỘNG SẢN VIỆT NAM", "Sóc Trăng, ngày 23 tháng 12 năm 2022"])
-
-
-def _paragraphs(n: int = 4) -> list[str]:
-    paras, cur = [], []
-    for line in GOLD.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            cur.append(line.strip())
-        elif cur:
-            paras.append(" ".join(cur))
-            cur = []
-    return [p for p in paras + [" ".join(cur)] if len(p.split()) > 25][:n]
 
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory) -> tuple[Image.Image, str, Path]:
     """A rendered page (300 dpi, medium degradation), its true text and its PNG."""
     d = tmp_path_factory.mktemp("upright")
-    imgs, truths = render_document(_paragraphs(), "medium", seed=3, header=HEADER)
+    imgs, truths = render_document(gold_paragraphs(n=4), "medium", seed=3, header=HEADER)
     im = Image.fromarray(imgs[0])
     p = d / "trang.png"
     im.save(p, dpi=(300, 300))

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from conftest import gold_paragraphs as paragraphs
 from diacritic_restore.cli import main
 from diacritic_restore.evaluate import measure
 from diacritic_restore.ocr import tesseract as ocrmod
@@ -22,26 +23,10 @@ from diacritic_restore.pipeline.document import process
 from diacritic_restore.pipeline.options import RunOptions
 from diacritic_restore.train.render import Degradation, find_font, render_document
 
-GOLD = Path(__file__).resolve().parent.parent / "corpora" / "gold" / "001_corrected.txt"
 HEADER = (["TỈNH UỶ SÓC TRĂNG", "*", "Số 15-CT/TU"],
           ["ĐẢNG CỘNG SẢN VIỆT NAM", "Sóc Trăng, ngày 23 tháng 12 năm 2022"])
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-
-
-def paragraphs(skip: int = 0, n: int = 8) -> list[str]:
-    """Paragraphs of the user's directive (001, hand-corrected), joined from its lines."""
-    paras, cur = [], []
-    for line in GOLD.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            cur.append(line.strip())
-        elif cur:
-            paras.append(" ".join(cur))
-            cur = []
-    if cur:
-        paras.append(" ".join(cur))
-    body = [p for p in paras if len(p.split()) > 25]
-    return body[skip:skip + n]
 
 
 def save_png(arr: np.ndarray, path: Path) -> Path:

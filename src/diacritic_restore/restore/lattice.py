@@ -17,7 +17,7 @@ from diacritic_restore.restore.channel import Profile
 from diacritic_restore.restore.passthrough import OCR_WORD_CHARS, is_list_marker, is_lone_symbol, is_passthrough
 from diacritic_restore.restore.settings import Settings
 from diacritic_restore.restore.tables import ModelTables
-from diacritic_restore.text.syllable import canonical, skeleton
+from diacritic_restore.text.syllable import canonical, has_marks
 from diacritic_restore.text.tokens import NUMBER, PUNCT, SPACE, WORD, Token, is_break, is_title
 
 # the clean share of a profile from which the text is a text layer (names as written)
@@ -81,7 +81,7 @@ class TextCandidates:
             # a capitalised word inside a sentence is a name: Đảng, not đang
             cost = self.title_cost
             costs = tuple(c + self.case_weight * float(cost[i]) for i, c in zip(ids, costs))
-            if self.name_cost and not doubtful and _marked(tok.text):
+            if self.name_cost and not doubtful and has_marks(tok.text):
                 costs = self._as_written(tok.text, ids, costs)
         return ids, costs
 
@@ -107,10 +107,6 @@ class TextCandidates:
         if tok.text.isdigit():
             return self.gen.number_candidates(tok.text, self.profile)
         return (self.unk,), (0.0,)
-
-
-def _marked(word: str) -> bool:
-    return skeleton(word.lower()) != word.lower()
 
 
 def build_lattice(toks: list[Token], cands: TextCandidates, lone_symbols: bool) -> Lattice:
